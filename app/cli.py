@@ -1,0 +1,267 @@
+"""``issei``: the console by default, and a headless CLI for automation and workers.
+
+Exit codes: 0 done (or queued), 1 some deliveries failed, 2 invalid input or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.config import ConfigError, load_config
+from app.domain import Draft, parse_category, parse_media, parse_urgency
+from app.events import DeliveryProgress, Event, MediumCounts
+from app.logs import setup_logging
+from app.main import open_issei
+from app.service import Issei, SendRefused
+
+log = logging.getLogger("issei.cli")
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="issei", description="Issei（一斉）: 防災情報の一斉配信コンソール"
+    )
+    parser.add_argument("--config", type=Path, help="設定ファイル（TOML）")
+    parser.add_argument("--data-dir", type=Path, help="データフォルダ")
+    parser.add_argument("-v", "--verbose", action="store_true", help="詳しいログ")
+    parser.add_argument("--log-json", action="store_true", help="ログをJSON行で標準エラーに出す")
+    sub = parser.add_subparsers(dest="verb")
+
+    send = sub.add_parser("send", help="一斉配信する")
+    send.add_argument("--title", required=True)
+    body = send.add_mutually_exclusive_group(required=True)
+    body.add_argument("--body")
+    body.add_argument("--body-file", type=Path)
+    send.add_argument("--media", required=True, help="例: email,line")
+    send.add_argument("--category", default="disaster")
+    send.add_argument("--urgency", default="normal")
+    send.add_argument("--area", action="append", default=[], help="地区（複数可）")
+    send.add_argument("--training", action="store_true", help="訓練として送る")
+    send.add_argument("--wait", action="store_true", help="配信が終わるまで待つ")
+    send.add_argument("--json", action="store_true")
+
+    status = sub.add_parser("status", help="配信状況")
+    status.add_argument("message_id")
+    status.add_argument("--json", action="store_true")
+
+    worker = sub.add_parser("worker", help="配信待ちを配信する（中断後の再開を含む）")
+    worker.add_argument("--until-idle", action="store_true")
+
+    stop = sub.add_parser("stop", help="配信中の送信を中止する（未送信分を取りやめ）")
+    stop.add_argument("message_id")
+
+    retry = sub.add_parser("retry", help="失敗した配信を再送する")
+    retry.add_argument("message_id")
+    retry.add_argument("--medium")
+    retry.add_argument("--wait", action="store_true")
+    retry.add_argument("--json", action="store_true")
+
+    recipients = sub.add_parser("recipients", help="受信者名簿")
+    rsub = recipients.add_subparsers(dest="recipients_verb", required=True)
+    rimport = rsub.add_parser("import", help="CSVから取り込む")
+    rimport.add_argument("file", type=Path)
+    rimport.add_argument("--json", action="store_true")
+    rexport = rsub.add_parser("export", help="CSVに書き出す")
+    rexport.add_argument("file", type=Path)
+    rexport.add_argument("--encoding", default="cp932", choices=["cp932", "utf-8-sig"])
+
+    db = sub.add_parser("db", help="データベース")
+    dsub = db.add_subparsers(dest="db_verb", required=True)
+    dsub.add_parser("upgrade", help="スキーマを最新にする")
+
+    audit_p = sub.add_parser("audit", help="監査ログ")
+    asub = audit_p.add_subparsers(dest="audit_verb", required=True)
+    asub.add_parser("verify", help="改ざんがないか確かめる")
+
+    gui = sub.add_parser("gui", help="コンソールを開く（既定）")
+    gui.add_argument("--smoke-test", action="store_true")
+    gui.add_argument("--screenshots", type=Path)
+    return parser
+
+
+def status_json(issei: Issei, message_id: str) -> dict[str, Any]:
+    counts = issei.counts(message_id)
+    result: dict[str, Any] = {
+        "message_id": message_id,
+        "training": bool(issei.message_training(message_id)),
+        "media": {m: _count_dict(c) for m, c in counts.items()},
+    }
+    failures = issei.failures(message_id)
+    if failures:
+        result["failures"] = [{"medium": m, "target": t, "reason": r} for m, t, r in failures]
+    return result
+
+
+def _count_dict(c: MediumCounts) -> dict[str, int]:
+    d = c.as_dict()
+    d.pop("cancelled")
+    d["cancelled"] = c.cancelled
+    return d
+
+
+def _print_status(data: dict[str, Any]) -> None:
+    mark = "【訓練】" if data["training"] else "【本番】"
+    print(f"{mark} 配信ID {data['message_id']}")
+    for medium, c in data["media"].items():
+        print(
+            f"  {medium:8} 対象 {c['total']:>7}  送信済 {c['sent']:>7}  失敗 {c['failed']:>5}"
+            f"  待ち {c['pending']:>7}  重複の可能性 {c['duplicates']}"
+        )
+    for f in data.get("failures", [])[:20]:
+        print(f"  失敗: {f['medium']} {f['target']}: {f['reason']}")
+
+
+def _exit_code(data: dict[str, Any]) -> int:
+    media = data["media"].values()
+    if any(c["failed"] for c in media):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+async def _run_send(issei: Issei, args: argparse.Namespace) -> int:
+    try:
+        body = args.body if args.body is not None else args.body_file.read_text(encoding="utf-8")
+        draft = Draft(
+            title=args.title,
+            body=body,
+            media=tuple(parse_media(args.media)),
+            category=parse_category(args.category),
+            urgency=parse_urgency(args.urgency),
+            areas=tuple(a for part in args.area for a in part.split(",") if a.strip()),
+            training=args.training,
+        )
+        message_id = issei.send(draft)
+    except (ValueError, OSError) as exc:
+        return _invalid(str(exc), args.json)
+    if args.wait:
+        await _deliver(issei, message_id, quiet=args.json)
+    data = status_json(issei, message_id)
+    _emit(data, args.json)
+    if not args.wait:
+        if not args.json:
+            print("配信待ちに登録しました。`issei worker` か送信中のコンソールが配信します。")
+        return EXIT_OK
+    return _exit_code(data)
+
+
+async def _deliver(issei: Issei, message_id: str, *, quiet: bool) -> None:
+    def progress(event: Event) -> None:
+        if isinstance(event, DeliveryProgress) and event.message_id == message_id and not quiet:
+            c = event.counts
+            print(f"  {event.medium}: {c.sent + c.failed}/{c.total}", file=sys.stderr)
+
+    unsubscribe = issei.events.subscribe(progress)
+    try:
+        await issei.engine.run(until_idle=True, message_id=message_id)
+    finally:
+        unsubscribe()
+
+
+def _emit(data: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        _print_status(data)
+
+
+def _invalid(message: str, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    print(f"エラー: {message}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+async def _run(args: argparse.Namespace) -> int:
+    config = load_config(args.config, args.data_dir)
+    async with open_issei(config) as issei:
+        if args.verb == "send":
+            return await _run_send(issei, args)
+        if args.verb == "status":
+            from app.dispatch import outbox
+
+            if not outbox.message_exists(issei.sessions, args.message_id):
+                return _invalid(f"配信ID {args.message_id} は見つかりません", args.json)
+            _emit(status_json(issei, args.message_id), args.json)
+            return EXIT_OK
+        if args.verb == "worker":
+            log.info("worker started id=%s", issei.engine.worker_id)
+            await issei.engine.run(until_idle=args.until_idle)
+            return EXIT_OK
+        if args.verb == "stop":
+            n = issei.halt(args.message_id)
+            print(f"未送信の {n} 件を取りやめました")
+            return EXIT_OK
+        if args.verb == "retry":
+            n = issei.retry_failed(args.message_id, args.medium)
+            if args.wait:
+                await _deliver(issei, args.message_id, quiet=args.json)
+            data = status_json(issei, args.message_id)
+            _emit(data, args.json)
+            if not args.json:
+                print(f"{n} 件を再送に回しました")
+            return _exit_code(data) if args.wait else EXIT_OK
+        if args.verb == "recipients":
+            return _run_recipients(issei, args)
+        if args.verb == "db":
+            print("データベースは最新です")  # open_issei already migrated
+            return EXIT_OK
+        if args.verb == "audit":
+            from app import audit
+
+            with issei.sessions() as session:
+                problems = audit.verify(session)
+            for p in problems:
+                print(p)
+            print("監査ログに問題はありません" if not problems else f"{len(problems)} 件の問題")
+            return EXIT_OK if not problems else EXIT_FAILED
+    return EXIT_INVALID
+
+
+def _run_recipients(issei: Issei, args: argparse.Namespace) -> int:
+    from app.recipients.csv_io import export_recipients, import_recipients
+
+    if args.recipients_verb == "import":
+        report = import_recipients(issei.sessions, args.file)
+        if args.json:
+            print(json.dumps(report.to_json(), ensure_ascii=False))
+        else:
+            print(report.summary_ja())
+        return EXIT_OK if report.ok else EXIT_INVALID
+    export = export_recipients(issei.sessions, args.file, encoding=args.encoding)
+    print(export.summary_ja())
+    return EXIT_OK if export.ok else EXIT_INVALID
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config_probe = load_config(args.config, args.data_dir)
+    except ConfigError as exc:
+        print(f"設定エラー: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    setup_logging(config_probe.data_dir, verbose=args.verbose, json_stderr=args.log_json)
+    if args.verb in (None, "gui"):
+        # The console lives in widgets/, which the core never imports: the `issei` entry
+        # point (widgets.launcher) opens it before it ever reaches this function.
+        parser.error("コンソールは `issei` または `issei gui` で開きます")
+    try:
+        return asyncio.run(_run(args))
+    except ConfigError as exc:
+        print(f"設定エラー: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("中断しました（配信待ちは次の起動で再開します）", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The dispatch engine: the outbox, its workers, retries, events."""

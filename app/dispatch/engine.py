@@ -1,0 +1,244 @@
+"""The asyncio delivery engine: workers claim batches from the outbox and hand them to drivers.
+
+Database work runs in a thread (one thread for SQLite, whose writers queue anyway; a few for
+PostgreSQL). Each medium gets its own concurrency and rate limit from its driver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import random
+import socket
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.models import utcnow
+from app.dispatch import outbox
+from app.dispatch.driver import (
+    BatchResult,
+    DriverSet,
+    Outcome,
+    TrainingGuardError,
+)
+from app.dispatch.ratelimit import TokenBucket
+from app.domain import Medium
+from app.events import DeliveryProgress, EventBus, MessageFinished
+
+log = logging.getLogger("issei.dispatch")
+T = TypeVar("T")
+
+IDLE_POLL_SECONDS = 1.0
+
+
+def worker_identity() -> str:
+    """host:pid:start — lets a restarted process recognise batches its dead self held."""
+    return f"{socket.gethostname()}:{os.getpid()}:{int(time.time())}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def dead_local_workers(workers: list[str], me: str) -> list[str]:
+    host = socket.gethostname()
+    dead = []
+    for worker in workers:
+        parts = worker.rsplit(":", 2)
+        if len(parts) != 3 or parts[0] != host or worker == me:
+            continue
+        try:
+            pid = int(parts[1])
+        except ValueError:
+            continue
+        if pid == os.getpid() or not _process_alive(pid):
+            dead.append(worker)
+    return dead
+
+
+class Engine:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        drivers: DriverSet,
+        training_drivers: DriverSet,
+        events: EventBus,
+        *,
+        policy: outbox.RetryPolicy | None = None,
+        lease_seconds: float = 120.0,
+        db_threads: int = 1,
+    ) -> None:
+        self.session_factory = session_factory
+        self.drivers = drivers
+        self.training_drivers = training_drivers
+        self.events = events
+        self.policy = policy or outbox.RetryPolicy()
+        self.lease_seconds = lease_seconds
+        self.worker_id = worker_identity()
+        self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="issei-db")
+        self._wake = asyncio.Event()
+        self._buckets: dict[Medium, TokenBucket] = {}
+        self._random = random.Random()
+        self.in_flight = 0
+
+    async def db(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db, fn, *args)
+
+    def wake(self) -> None:
+        """New work was queued (a send, a retry): workers look now instead of at the next poll."""
+        self._wake.set()
+
+    def _all_media(self) -> set[Medium]:
+        return set(self.drivers.drivers) | set(self.training_drivers.drivers)
+
+    async def recover(self) -> int:
+        workers = await self.db(outbox.sending_workers, self.session_factory)
+        dead = dead_local_workers(workers, self.worker_id)
+        dedup = [
+            m.value
+            for m, d in (self.drivers.drivers | self.training_drivers.drivers).items()
+            if d.capabilities.deduplicates
+        ]
+        n = await self.db(outbox.recover, self.session_factory, dead, dedup)
+        if n:
+            log.warning("recovered %d batches left in flight by a stopped worker", n)
+        return n
+
+    async def run(self, *, until_idle: bool = False, message_id: str | None = None) -> None:
+        """Deliver until cancelled, or (until_idle) until nothing is queued or in flight."""
+        await self.recover()
+        tasks = []
+        for medium in sorted(self._all_media()):
+            driver = self.drivers.get(medium) or self.training_drivers.get(medium)
+            assert driver is not None
+            for _ in range(max(1, driver.capabilities.concurrency)):
+                tasks.append(asyncio.create_task(self._worker(medium), name=f"issei-{medium}"))
+        try:
+            if until_idle:
+                while await self.db(outbox.work_left, self.session_factory, message_id):
+                    self._wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS / 4)
+                    if not self._active_tasks_ok(tasks):
+                        break
+                    if self.in_flight == 0:
+                        await self.recover()
+            else:
+                await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _active_tasks_ok(self, tasks: list[asyncio.Task[None]]) -> bool:
+        for task in tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+        return True
+
+    def _bucket(self, medium: Medium, rate: float | None) -> TokenBucket | None:
+        if rate is None:
+            return None
+        if medium not in self._buckets:
+            self._buckets[medium] = TokenBucket(rate, burst=max(1.0, rate))
+        return self._buckets[medium]
+
+    async def _worker(self, medium: Medium) -> None:
+        while True:
+            claimed = await self.db(
+                outbox.claim, self.session_factory, [medium.value], self.worker_id,
+                self.lease_seconds,
+            )
+            if claimed is None:
+                await self._sleep_until_due(medium)
+                continue
+            self.in_flight += 1
+            try:
+                await self._deliver(claimed)
+            finally:
+                self.in_flight -= 1
+
+    async def _sleep_until_due(self, medium: Medium) -> None:
+        due = await self.db(outbox.next_due, self.session_factory, [medium.value])
+        timeout = IDLE_POLL_SECONDS
+        if due is not None:
+            timeout = min(timeout, max(0.0, (due - utcnow()).total_seconds()))
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout + 0.005)
+
+    async def _deliver(self, claimed: outbox.ClaimedBatch) -> None:
+        job = claimed.job
+        driver_set = self.training_drivers if job.training else self.drivers
+        driver = driver_set.get(job.medium)
+        if not job.targets:
+            result = BatchResult([])
+        elif driver is None:
+            reason = f"{job.medium.label}の配信先が設定されていません"
+            result = BatchResult.all(job, Outcome.PERMANENT, reason, medium_error=reason)
+        else:
+            bucket = self._bucket(job.medium, driver.capabilities.requests_per_second)
+            if bucket is not None:
+                await bucket.acquire()
+            try:
+                if job.training and not driver.capabilities.simulated:
+                    raise TrainingGuardError(driver.endpoint)
+                result = await driver.send(job)
+            except TrainingGuardError as exc:
+                reason = f"訓練配信を実際の宛先に送ろうとしたため止めました（{exc}）"
+                log.error("training guard: %s", reason)
+                result = BatchResult.all(job, Outcome.PERMANENT, reason, medium_error=reason)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a driver bug must not lose the batch
+                log.exception("driver %s failed", job.medium)
+                result = BatchResult.all(job, Outcome.TEMPORARY, f"内部エラー: {exc!r}")
+        recorded = await self.db(
+            outbox.record, self.session_factory, claimed, result, self.policy,
+            self._random.random(),
+        )
+        log.info(
+            "batch done medium=%s message=%s attempt=%d targets=%d outcomes=%s",
+            job.medium, job.message_id, job.attempt, len(job.targets),
+            _summary(result),
+        )
+        counts = await self.db(outbox.counts, self.session_factory, job.message_id)
+        medium_counts = counts.get(job.medium.value)
+        if medium_counts is not None:
+            errors = tuple(sorted({r.error for r in result.results if r.error}))[:5]
+            self.events.publish(
+                DeliveryProgress(job.message_id, job.medium.value, medium_counts, errors)
+            )
+        if all(c.done for c in counts.values()):
+            self.events.publish(MessageFinished(job.message_id, counts))
+        self._wake.set()
+
+    async def aclose(self) -> None:
+        await self.drivers.aclose()
+        await self.training_drivers.aclose()
+        self._db.shutdown(wait=True)
+
+
+def _summary(result: BatchResult) -> str:
+    tally: dict[str, int] = {}
+    for item in result.results:
+        tally[item.outcome.value] = tally.get(item.outcome.value, 0) + 1
+    return ",".join(f"{k}:{v}" for k, v in sorted(tally.items())) or "none"
+
+
+def seconds_until(when: dt.datetime) -> float:
+    return max(0.0, (when - utcnow()).total_seconds())

@@ -1,0 +1,488 @@
+"""The outbox: the single source of truth for what must be, is being, and was delivered.
+
+Every function here is synchronous and runs in one short transaction; the asyncio engine
+calls them through a thread. Claims use ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
+serialises writers with ``BEGIN IMMEDIATE`` (see app.db.session).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db.models import Delivery, DeliveryBatch, Message, RenditionRow, utcnow
+from app.dispatch.audience import AudienceMember
+from app.dispatch.driver import BatchJob, BatchResult, Outcome, Target
+from app.domain import DeliveryState, Draft, Medium, Rendition
+from app.events import MediumCounts
+
+QUEUED = DeliveryState.QUEUED.value
+SENDING = DeliveryState.SENDING.value
+SENT = DeliveryState.SENT.value
+FAILED = DeliveryState.FAILED.value
+CANCELLED = DeliveryState.CANCELLED.value
+BATCH_DONE = "done"
+
+
+@dataclass(frozen=True)
+class ClaimedBatch:
+    batch_id: int
+    job: BatchJob
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    base_seconds: float = 2.0
+    max_seconds: float = 300.0
+
+
+@dataclass(frozen=True)
+class Recorded:
+    message_id: str
+    medium: str
+    finished_batch: bool
+    medium_error: str | None
+
+
+def _chunks(items: Sequence[AudienceMember], size: int) -> Iterable[Sequence[AudienceMember]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def submit(
+    session_factory: sessionmaker[Session],
+    draft: Draft,
+    renditions: Sequence[Rendition],
+    audiences: dict[Medium, list[AudienceMember]],
+    batch_sizes: dict[Medium, int],
+    *,
+    created_by: str = "",
+    console: str = "",
+    correction_of: str | None = None,
+) -> str:
+    """Write the message, its renditions, its batches and every delivery in ONE transaction."""
+    message_id = str(uuid.uuid4())
+    now = utcnow()
+    with session_factory.begin() as session:
+        session.add(
+            Message(
+                id=message_id,
+                title=draft.title,
+                body=draft.body,
+                category=draft.category,
+                urgency=draft.urgency.value,
+                areas=list(draft.areas),
+                media=[m.value for m in draft.media],
+                languages=list(draft.languages),
+                training=draft.training,
+                created_at=now,
+                created_by=created_by,
+                console=console,
+                correction_of=correction_of,
+            )
+        )
+        session.flush()
+        for rendition in renditions:
+            session.add(
+                RenditionRow(
+                    message_id=message_id,
+                    medium=rendition.medium.value,
+                    language=rendition.language,
+                    payload=rendition.payload,
+                    findings=[f.__dict__ | {"severity": f.severity.value} for f in rendition.findings],
+                )
+            )
+        for medium, members in audiences.items():
+            groups = list(_chunks(members, max(1, batch_sizes.get(medium, 1))))
+            if not groups:
+                continue
+            batch_ids = session.scalars(
+                insert(DeliveryBatch).returning(DeliveryBatch.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "message_id": message_id,
+                        "medium": medium.value,
+                        "language": "ja",
+                        "idempotency_key": str(uuid.uuid4()),
+                        "state": QUEUED,
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                    }
+                    for _ in groups
+                ],
+            ).all()
+            session.execute(
+                insert(Delivery),
+                [
+                    {
+                        "message_id": message_id,
+                        "batch_id": batch_id,
+                        "medium": medium.value,
+                        "recipient_id": member.recipient_id,
+                        "target": member.target,
+                        "state": QUEUED,
+                        "attempts": 0,
+                        "possible_duplicate": False,
+                        "updated_at": now,
+                    }
+                    for batch_id, group in zip(batch_ids, groups, strict=True)
+                    for member in group
+                ],
+            )
+    return message_id
+
+
+def claim(
+    session_factory: sessionmaker[Session],
+    media: Iterable[str],
+    worker: str,
+    lease_seconds: float,
+) -> ClaimedBatch | None:
+    """Take the oldest due batch of these media, mark it and its deliveries as sending."""
+    now = utcnow()
+    with session_factory.begin() as session:
+        row = session.execute(
+            select(DeliveryBatch.id, DeliveryBatch.message_id, DeliveryBatch.medium,
+                   DeliveryBatch.language, DeliveryBatch.idempotency_key, DeliveryBatch.attempts)
+            .where(
+                DeliveryBatch.state == QUEUED,
+                DeliveryBatch.medium.in_(list(media)),
+                DeliveryBatch.next_attempt_at <= now,
+            )
+            .order_by(DeliveryBatch.next_attempt_at, DeliveryBatch.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if row is None:
+            return None
+        batch_id, message_id, medium, language, key, attempts = row
+        session.execute(
+            update(DeliveryBatch)
+            .where(DeliveryBatch.id == batch_id)
+            .values(
+                state=SENDING,
+                attempts=attempts + 1,
+                claimed_by=worker,
+                lease_until=now + dt.timedelta(seconds=lease_seconds),
+            )
+        )
+        targets = session.execute(
+            select(Delivery.id, Delivery.target)
+            .where(Delivery.batch_id == batch_id, Delivery.state == QUEUED)
+            .order_by(Delivery.id)
+        ).all()
+        session.execute(
+            update(Delivery)
+            .where(Delivery.batch_id == batch_id, Delivery.state == QUEUED)
+            .values(state=SENDING, attempts=Delivery.attempts + 1, updated_at=now)
+        )
+        training = session.scalar(select(Message.training).where(Message.id == message_id))
+        payload = session.scalar(
+            select(RenditionRow.payload).where(
+                RenditionRow.message_id == message_id,
+                RenditionRow.medium == medium,
+                RenditionRow.language == language,
+            )
+        )
+    job = BatchJob(
+        message_id=message_id,
+        medium=Medium(medium),
+        idempotency_key=key,
+        attempt=attempts + 1,
+        training=bool(training),
+        payload=payload or {},
+        targets=tuple(Target(d_id, target) for d_id, target in targets),
+    )
+    return ClaimedBatch(batch_id, job)
+
+
+def backoff_seconds(attempt: int, policy: RetryPolicy, jitter: float) -> float:
+    """Exponential backoff with "equal jitter": half fixed, half random (jitter in [0, 1))."""
+    cap = min(policy.max_seconds, policy.base_seconds * 2 ** max(0, attempt - 1))
+    return cap / 2 + cap / 2 * jitter
+
+
+def record(
+    session_factory: sessionmaker[Session],
+    claimed: ClaimedBatch,
+    result: BatchResult,
+    policy: RetryPolicy,
+    jitter: float,
+) -> Recorded:
+    """Store one batch's outcome per recipient and schedule what must be retried."""
+    now = utcnow()
+    job = claimed.job
+    by_outcome: dict[Outcome, list[int]] = {o: [] for o in Outcome}
+    errors: dict[int, str] = {}
+    refs: dict[int, str] = {}
+    reported = set()
+    for item in result.results:
+        by_outcome[item.outcome].append(item.delivery_id)
+        reported.add(item.delivery_id)
+        if item.error:
+            errors[item.delivery_id] = item.error
+        if item.provider_ref:
+            refs[item.delivery_id] = item.provider_ref
+    # A driver that forgot a recipient must not lose it: treat it as a temporary failure.
+    for target in job.targets:
+        if target.delivery_id not in reported:
+            by_outcome[Outcome.TEMPORARY].append(target.delivery_id)
+            errors[target.delivery_id] = "配信結果が返りませんでした"
+
+    out_of_attempts = job.attempt >= policy.max_attempts
+    retry_ids = by_outcome[Outcome.TEMPORARY]
+    failed_ids = list(by_outcome[Outcome.PERMANENT])
+    if out_of_attempts or result.medium_error:
+        failed_ids += retry_ids
+        for delivery_id in retry_ids:
+            reason = errors.get(delivery_id, "一時的な失敗")
+            errors[delivery_id] = (
+                result.medium_error
+                if result.medium_error
+                else f"再試行の上限（{policy.max_attempts}回）に達しました: {reason}"
+            )
+        retry_ids = []
+
+    with session_factory.begin() as session:
+        live = Delivery.state.in_([SENDING, QUEUED])
+        sent_ids = by_outcome[Outcome.SENT]
+        if sent_ids and not refs:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(sent_ids), live)
+                .values(state=SENT, last_error=None, updated_at=now)
+            )
+        elif sent_ids:
+            session.execute(
+                update(Delivery),
+                [
+                    {"id": i, "state": SENT, "last_error": None, "provider_ref": refs.get(i),
+                     "updated_at": now}
+                    for i in sent_ids
+                ],
+            )
+        if failed_ids:
+            session.execute(
+                update(Delivery),
+                [{"id": i, "state": FAILED, "last_error": errors.get(i), "updated_at": now}
+                 for i in failed_ids],
+            )
+        if retry_ids:
+            session.execute(
+                update(Delivery),
+                [{"id": i, "state": QUEUED, "last_error": errors.get(i), "updated_at": now}
+                 for i in retry_ids],
+            )
+        delay = backoff_seconds(job.attempt, policy, jitter)
+        if result.retry_after is not None:
+            delay = max(delay, result.retry_after)
+        batch_error = result.medium_error or next(iter(errors.values()), None)
+        session.execute(
+            update(DeliveryBatch)
+            .where(DeliveryBatch.id == claimed.batch_id)
+            .values(
+                state=QUEUED if retry_ids else BATCH_DONE,
+                next_attempt_at=now + dt.timedelta(seconds=delay) if retry_ids else now,
+                lease_until=None,
+                claimed_by=None,
+                last_error=batch_error,
+            )
+        )
+        if result.medium_error:
+            _fail_remaining(session, job.message_id, job.medium.value, result.medium_error, now)
+    return Recorded(job.message_id, job.medium.value, not retry_ids, result.medium_error)
+
+
+def _fail_remaining(
+    session: Session, message_id: str, medium: str, reason: str, now: dt.datetime
+) -> None:
+    """A refused token fails every batch of that medium at once: the operator fixes and retries."""
+    queued = select(DeliveryBatch.id).where(
+        DeliveryBatch.message_id == message_id,
+        DeliveryBatch.medium == medium,
+        DeliveryBatch.state == QUEUED,
+    )
+    session.execute(
+        update(Delivery)
+        .where(Delivery.batch_id.in_(queued), Delivery.state == QUEUED)
+        .values(state=FAILED, last_error=reason, updated_at=now)
+    )
+    session.execute(
+        update(DeliveryBatch)
+        .where(DeliveryBatch.id.in_(queued))
+        .values(state=BATCH_DONE, last_error=reason)
+    )
+
+
+def recover(
+    session_factory: sessionmaker[Session],
+    dead_workers: Iterable[str],
+    deduplicating_media: Iterable[str],
+) -> int:
+    """Put batches whose worker died (or whose lease ran out) back in the queue.
+
+    Deliveries that were in flight on a medium without deduplication may reach their
+    recipient twice; they are flagged so the status counts them as possible duplicates.
+    """
+    now = utcnow()
+    dead = list(dead_workers)
+    dedup = list(deduplicating_media)
+    with session_factory.begin() as session:
+        stale = (
+            select(DeliveryBatch.id)
+            .where(DeliveryBatch.state == SENDING)
+            .where((DeliveryBatch.lease_until < now) | DeliveryBatch.claimed_by.in_(dead))
+        )
+        stale_ids = list(session.scalars(stale.with_for_update(skip_locked=True)))
+        if not stale_ids:
+            return 0
+        session.execute(
+            update(Delivery)
+            .where(Delivery.batch_id.in_(stale_ids), Delivery.state == SENDING)
+            .values(
+                state=QUEUED,
+                possible_duplicate=case(
+                    (Delivery.medium.in_(dedup), Delivery.possible_duplicate), else_=True
+                ),
+                updated_at=now,
+            )
+        )
+        session.execute(
+            update(DeliveryBatch)
+            .where(DeliveryBatch.id.in_(stale_ids))
+            .values(state=QUEUED, claimed_by=None, lease_until=None, next_attempt_at=now)
+        )
+    return len(stale_ids)
+
+
+def sending_workers(session_factory: sessionmaker[Session]) -> list[str]:
+    with session_factory() as session:
+        return list(
+            session.scalars(
+                select(DeliveryBatch.claimed_by)
+                .where(DeliveryBatch.state == SENDING, DeliveryBatch.claimed_by.is_not(None))
+                .distinct()
+            )
+        )
+
+
+def counts(session_factory: sessionmaker[Session], message_id: str) -> dict[str, MediumCounts]:
+    with session_factory() as session:
+        rows = session.execute(
+            select(
+                Delivery.medium,
+                Delivery.state,
+                func.count(),
+                func.sum(case((Delivery.possible_duplicate.is_(True), 1), else_=0)),
+            )
+            .where(Delivery.message_id == message_id)
+            .group_by(Delivery.medium, Delivery.state)
+        ).all()
+        media = session.scalar(select(Message.media).where(Message.id == message_id)) or []
+    acc: dict[str, dict[str, int]] = {m: {} for m in media}
+    for medium, state, n, dups in rows:
+        c = acc.setdefault(medium, {})
+        c[state] = c.get(state, 0) + n
+        if state in (SENT, DeliveryState.DELIVERED.value):
+            c["duplicates"] = c.get("duplicates", 0) + int(dups or 0)
+    return {
+        medium: MediumCounts(
+            total=sum(v for k, v in c.items() if k != "duplicates"),
+            sent=c.get(SENT, 0) + c.get(DeliveryState.DELIVERED.value, 0),
+            failed=c.get(FAILED, 0),
+            pending=c.get(QUEUED, 0) + c.get(SENDING, 0),
+            cancelled=c.get(CANCELLED, 0),
+            duplicates=c.get("duplicates", 0),
+        )
+        for medium, c in acc.items()
+    }
+
+
+def work_left(session_factory: sessionmaker[Session], message_id: str | None = None) -> bool:
+    with session_factory() as session:
+        query = select(func.count()).select_from(DeliveryBatch).where(
+            DeliveryBatch.state.in_([QUEUED, SENDING])
+        )
+        if message_id:
+            query = query.where(DeliveryBatch.message_id == message_id)
+        return bool(session.scalar(query))
+
+
+def next_due(session_factory: sessionmaker[Session], media: Iterable[str]) -> dt.datetime | None:
+    with session_factory() as session:
+        value = session.scalar(
+            select(func.min(DeliveryBatch.next_attempt_at)).where(
+                DeliveryBatch.state == QUEUED, DeliveryBatch.medium.in_(list(media))
+            )
+        )
+    if value is not None and value.tzinfo is None:  # SQLite gives naive UTC back
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def halt(session_factory: sessionmaker[Session], message_id: str) -> int:
+    """Stop a running send: everything still queued is cancelled; what is in flight finishes."""
+    now = utcnow()
+    with session_factory.begin() as session:
+        session.execute(update(Message).where(Message.id == message_id).values(halted_at=now))
+        queued = select(DeliveryBatch.id).where(
+            DeliveryBatch.message_id == message_id, DeliveryBatch.state == QUEUED
+        )
+        cancelled = session.execute(
+            update(Delivery)
+            .where(Delivery.message_id == message_id, Delivery.state == QUEUED)
+            .values(state=CANCELLED, last_error="配信中止", updated_at=now)
+        ).rowcount
+        session.execute(
+            update(DeliveryBatch).where(DeliveryBatch.id.in_(queued)).values(state=BATCH_DONE)
+        )
+    return int(cancelled or 0)
+
+
+def retry_failed(
+    session_factory: sessionmaker[Session], message_id: str, medium: str | None = None
+) -> int:
+    """The operator's retry: failed deliveries go back in the queue with fresh attempts."""
+    now = utcnow()
+    with session_factory.begin() as session:
+        condition = [Delivery.message_id == message_id, Delivery.state == FAILED]
+        if medium:
+            condition.append(Delivery.medium == medium)
+        batch_ids = list(session.scalars(select(Delivery.batch_id).where(*condition).distinct()))
+        n = session.execute(
+            update(Delivery).where(*condition).values(state=QUEUED, attempts=0, updated_at=now)
+        ).rowcount
+        if batch_ids:
+            session.execute(
+                update(DeliveryBatch)
+                .where(DeliveryBatch.id.in_(batch_ids))
+                .values(state=QUEUED, attempts=0, next_attempt_at=now, last_error=None)
+            )
+    return int(n or 0)
+
+
+def message_exists(session_factory: sessionmaker[Session], message_id: str) -> bool:
+    with session_factory() as session:
+        return session.get(Message, message_id) is not None
+
+
+def failures(
+    session_factory: sessionmaker[Session], message_id: str, limit: int = 50
+) -> list[tuple[str, str, str]]:
+    """(medium, target, reason) of failed deliveries, for the status report."""
+    with session_factory() as session:
+        return [
+            (m, t, e or "")
+            for m, t, e in session.execute(
+                select(Delivery.medium, Delivery.target, Delivery.last_error)
+                .where(Delivery.message_id == message_id, Delivery.state == FAILED)
+                .order_by(Delivery.id)
+                .limit(limit)
+            )
+        ]

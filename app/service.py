@@ -1,0 +1,205 @@
+"""The core's front door: what the CLI and the console ask of Issei.
+
+It knows nothing of Qt or of concrete drivers; the composition root (app.main) hands it the
+driver sets and runs the engine on whichever loop the front end has.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import audit
+from app.compose import render_all
+from app.config import Config
+from app.db.models import Recipient
+from app.db.session import is_sqlite, make_engine, session_factory, upgrade
+from app.dispatch import outbox
+from app.dispatch.audience import AudienceMember, audience_for
+from app.dispatch.driver import DriverSet
+from app.dispatch.engine import Engine
+from app.domain import Draft, Finding, Medium, Rendition, Severity
+from app.events import EventBus, MediumCounts, MessageHalted, MessageQueued
+
+log = logging.getLogger("issei.service")
+
+
+class SendRefused(ValueError):
+    """The draft cannot be sent as it is; ``findings`` say why, for the operator."""
+
+    def __init__(self, findings: list[tuple[Medium, Finding]]) -> None:
+        self.findings = findings
+        super().__init__("\n".join(f"{m.label}: {f.message}" for m, f in findings))
+
+
+@dataclass
+class Prepared:
+    draft: Draft
+    renditions: list[Rendition]
+    audiences: dict[Medium, list[AudienceMember]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[tuple[Medium, Finding]]:
+        return [
+            (r.medium, f) for r in self.renditions for f in r.findings
+            if f.severity is Severity.ERROR
+        ]
+
+
+class Issei:
+    def __init__(self, config: Config, drivers: DriverSet, training_drivers: DriverSet) -> None:
+        self.config = config
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db_engine = make_engine(config.database_url)
+        upgrade(self.db_engine)
+        self.sessions: sessionmaker[Session] = session_factory(self.db_engine)
+        self.events = EventBus()
+        self.drivers = drivers
+        self.training_drivers = training_drivers
+        self.console = config.console_name or socket.gethostname()
+        self.engine = Engine(
+            self.sessions, drivers, training_drivers, self.events,
+            policy=outbox.RetryPolicy(
+                config.max_attempts, config.retry_base_seconds, config.retry_max_seconds
+            ),
+            lease_seconds=config.lease_seconds,
+            db_threads=1 if is_sqlite(self.db_engine) else 4,
+        )
+
+    # -- composing -------------------------------------------------------------------------
+
+    def is_training(self, requested: bool) -> bool:
+        return self.config.training or requested
+
+    def prepare(self, draft: Draft) -> Prepared:
+        draft = _with_training(draft, self.is_training(draft.training))
+        prepared = Prepared(draft, render_all(draft))
+        driver_set = self.training_drivers if draft.training else self.drivers
+        with self.sessions() as session:
+            for medium in draft.media:
+                driver = driver_set.get(medium)
+                if driver is None:
+                    prepared.renditions.append(_unconfigured(medium, draft.training))
+                    continue
+                members = audience_for(
+                    session, draft, medium, line_broadcast=driver.capabilities.broadcast
+                )
+                prepared.audiences[medium] = members
+                if not members:
+                    _rendition(prepared, medium).findings.append(
+                        Finding(Severity.WARNING, "no_audience",
+                                f"{medium.label}の配信対象が0件です（地区・カテゴリを確認）")
+                    )
+        if prepared.audiences and not any(prepared.audiences.values()):
+            first = prepared.renditions[0]
+            first.findings.append(
+                Finding(Severity.ERROR, "nobody", "どの媒体にも配信対象がいません")
+            )
+        return prepared
+
+    def send(self, draft: Draft, *, operator: str = "") -> str:
+        """Validate, then write the whole send to the outbox in one transaction."""
+        prepared = self.prepare(draft)
+        if prepared.errors:
+            raise SendRefused(prepared.errors)
+        driver_set = self.training_drivers if prepared.draft.training else self.drivers
+        batch_sizes = {}
+        for m in prepared.audiences:
+            driver = driver_set.get(m)
+            assert driver is not None
+            batch_sizes[m] = driver.capabilities.batch_size
+        message_id = outbox.submit(
+            self.sessions, prepared.draft, prepared.renditions, prepared.audiences, batch_sizes,
+            created_by=operator, console=self.console,
+        )
+        with self.sessions.begin() as session:
+            audit.append(
+                session, "send", operator=operator, console=self.console,
+                message_id=message_id,
+                detail={
+                    "training": prepared.draft.training,
+                    "media": {m.value: len(a) for m, a in prepared.audiences.items()},
+                    "title": prepared.draft.title,
+                    "digest": _digest(prepared.draft),
+                },
+            )
+        counts = self.counts(message_id)
+        self.events.publish(MessageQueued(message_id, prepared.draft.training, counts))
+        self.engine.wake()
+        log.info("message queued id=%s training=%s media=%s", message_id,
+                 prepared.draft.training, {m: c.total for m, c in counts.items()})
+        return message_id
+
+    # -- watching --------------------------------------------------------------------------
+
+    def counts(self, message_id: str) -> dict[str, MediumCounts]:
+        return outbox.counts(self.sessions, message_id)
+
+    def message_training(self, message_id: str) -> bool | None:
+        from app.db.models import Message
+
+        with self.sessions() as session:
+            message = session.get(Message, message_id)
+            return None if message is None else message.training
+
+    def failures(self, message_id: str) -> list[tuple[str, str, str]]:
+        return outbox.failures(self.sessions, message_id)
+
+    def halt(self, message_id: str, *, operator: str = "") -> int:
+        n = outbox.halt(self.sessions, message_id)
+        with self.sessions.begin() as session:
+            audit.append(session, "halt", operator=operator, console=self.console,
+                         message_id=message_id, detail={"cancelled": n})
+        self.events.publish(MessageHalted(message_id, n))
+        return n
+
+    def retry_failed(self, message_id: str, medium: str | None = None, *,
+                     operator: str = "") -> int:
+        n = outbox.retry_failed(self.sessions, message_id, medium)
+        with self.sessions.begin() as session:
+            audit.append(session, "retry", operator=operator, console=self.console,
+                         message_id=message_id, detail={"medium": medium, "deliveries": n})
+        self.engine.wake()
+        return n
+
+    def recipient_count(self) -> int:
+        with self.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(Recipient)) or 0)
+
+    async def aclose(self) -> None:
+        await self.engine.aclose()
+        self.db_engine.dispose()
+
+    @property
+    def drill_folder(self) -> Path:
+        return self.config.data_dir / "drill"
+
+
+def _rendition(prepared: Prepared, medium: Medium) -> Rendition:
+    return next(r for r in prepared.renditions if r.medium is medium)
+
+
+def _with_training(draft: Draft, training: bool) -> Draft:
+    from dataclasses import replace
+
+    return replace(draft, training=training)
+
+
+def _unconfigured(medium: Medium, training: bool) -> Rendition:
+    where = "訓練用の受け口" if training else f"設定ファイルの [channels.{medium.value}]"
+    r = Rendition(medium, "ja", {})
+    r.findings.append(
+        Finding(Severity.ERROR, "not_configured", f"{medium.label}は{where}に用意されていません")
+    )
+    return r
+
+
+def _digest(draft: Draft) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{draft.title}\n{draft.body}".encode()).hexdigest()

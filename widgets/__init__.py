@@ -1,0 +1,1 @@
+"""The Qt console. Adapts core state; holds no business logic."""
