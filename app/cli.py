@@ -18,7 +18,7 @@ from app.domain import Draft, parse_category, parse_media, parse_urgency
 from app.events import DeliveryProgress, Event, MediumCounts
 from app.logs import setup_logging
 from app.main import open_issei
-from app.service import Issei, SendRefused
+from app.service import Issei
 
 log = logging.getLogger("issei.cli")
 

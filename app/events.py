@@ -91,5 +91,5 @@ class EventBus:
         for subscriber in subscribers:
             try:
                 subscriber(event)
-            except Exception:  # noqa: BLE001 - one bad subscriber must not stop delivery
+            except Exception:
                 log.exception("event subscriber failed for %s", type(event).__name__)

@@ -7,8 +7,8 @@ they run on their own loop.
 from __future__ import annotations
 
 import logging
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from app.config import Config
 from app.service import Issei

@@ -20,7 +20,7 @@ from app.config import Config
 from app.db.models import Recipient
 from app.db.session import is_sqlite, make_engine, session_factory, upgrade
 from app.dispatch import outbox
-from app.dispatch.audience import AudienceMember, audience_for
+from app.dispatch.audience import audience_count
 from app.dispatch.driver import DriverSet
 from app.dispatch.engine import Engine
 from app.domain import Draft, Finding, Medium, Rendition, Severity
@@ -41,7 +41,7 @@ class SendRefused(ValueError):
 class Prepared:
     draft: Draft
     renditions: list[Rendition]
-    audiences: dict[Medium, list[AudienceMember]] = field(default_factory=dict)
+    audiences: dict[Medium, int] = field(default_factory=dict)  # deliveries per medium
 
     @property
     def errors(self) -> list[tuple[Medium, Finding]]:
@@ -86,11 +86,11 @@ class Issei:
                 if driver is None:
                     prepared.renditions.append(_unconfigured(medium, draft.training))
                     continue
-                members = audience_for(
+                count = audience_count(
                     session, draft, medium, line_broadcast=driver.capabilities.broadcast
                 )
-                prepared.audiences[medium] = members
-                if not members:
+                prepared.audiences[medium] = count
+                if not count:
                     _rendition(prepared, medium).findings.append(
                         Finding(Severity.WARNING, "no_audience",
                                 f"{medium.label}の配信対象が0件です（地区・カテゴリを確認）")
@@ -108,13 +108,16 @@ class Issei:
         if prepared.errors:
             raise SendRefused(prepared.errors)
         driver_set = self.training_drivers if prepared.draft.training else self.drivers
-        batch_sizes = {}
-        for m in prepared.audiences:
-            driver = driver_set.get(m)
-            assert driver is not None
-            batch_sizes[m] = driver.capabilities.batch_size
-        message_id = outbox.submit(
-            self.sessions, prepared.draft, prepared.renditions, prepared.audiences, batch_sizes,
+        batch_sizes: dict[Medium, int] = {}
+        broadcast: set[Medium] = set()
+        for medium in prepared.audiences:
+            driver = driver_set.get(medium)
+            assert driver is not None  # prepare() refused media without a driver
+            batch_sizes[medium] = driver.capabilities.batch_size
+            if driver.capabilities.broadcast:
+                broadcast.add(medium)
+        message_id, written = outbox.submit(
+            self.sessions, prepared.draft, prepared.renditions, batch_sizes, frozenset(broadcast),
             created_by=operator, console=self.console,
         )
         with self.sessions.begin() as session:
@@ -123,7 +126,7 @@ class Issei:
                 message_id=message_id,
                 detail={
                     "training": prepared.draft.training,
-                    "media": {m.value: len(a) for m, a in prepared.audiences.items()},
+                    "media": {m.value: n for m, n in written.items()},
                     "title": prepared.draft.title,
                     "digest": _digest(prepared.draft),
                 },

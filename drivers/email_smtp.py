@@ -9,7 +9,6 @@ connections is kept open across batches. The RCPT answer of each address is reco
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email.policy
 import email.utils
 import logging
@@ -17,8 +16,6 @@ import ssl
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-
-import aiosmtplib
 
 from app.config import EmailChannel
 from app.dispatch.driver import (
@@ -30,6 +27,7 @@ from app.dispatch.driver import (
     TrainingGuardError,
 )
 from app.domain import Medium
+from drivers.smtp_client import SmtpAuthError, SmtpConnection, SmtpError, SmtpProtocolError
 
 log = logging.getLogger("issei.drivers.email")
 
@@ -73,9 +71,6 @@ class EmailSettings:
         )
 
 
-def _is_temporary(code: int) -> bool:
-    return 400 <= code < 500 or code < 200  # < 200: aiosmtplib's code for "no answer"
-
 
 class EmailDriver:
     medium = Medium.EMAIL
@@ -90,7 +85,7 @@ class EmailDriver:
             deduplicates=False,  # SMTP has no idempotency: a crash after "." may resend
             simulated=simulated,
         )
-        self._pool: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
+        self._pool: asyncio.Queue[SmtpConnection] = asyncio.Queue()
         self._created = 0
         self._messages: dict[str, bytes] = {}
 
@@ -128,107 +123,103 @@ class EmailDriver:
 
     # -- connections -----------------------------------------------------------------------
 
-    async def _connect(self) -> aiosmtplib.SMTP:
+    def _ssl_context(self) -> ssl.SSLContext | None:
         s = self.settings
+        if s.security == "none":
+            return None
         context = ssl.create_default_context(cafile=s.ca_file or None)
         if not s.verify_tls:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
-        client = aiosmtplib.SMTP(
-            hostname=s.host,
-            port=s.port,
-            timeout=s.timeout,
-            use_tls=s.security == "tls",
-            start_tls=s.security == "starttls",
-            tls_context=context if s.security != "none" else None,
-        )
-        try:
-            await client.connect()
-            if s.username:
-                await client.login(s.username, s.password or "")
-        except BaseException:
-            client.close()
-            raise
-        return client
+        return context
 
-    async def _acquire(self) -> aiosmtplib.SMTP:
+    async def _connect(self) -> SmtpConnection:
+        s = self.settings
+        conn = await SmtpConnection.open(
+            s.host, s.port, security=s.security, ssl_context=self._ssl_context(),
+            timeout=s.timeout,
+        )
+        if s.username:
+            try:
+                await conn.login(s.username, s.password or "")
+            except BaseException:
+                conn.close()
+                await conn.wait_closed()
+                raise
+        return conn
+
+    async def _acquire(self) -> SmtpConnection:
         while not self._pool.empty():
-            client = self._pool.get_nowait()
-            if client.is_connected:
-                return client
+            conn = self._pool.get_nowait()
+            if conn.usable:
+                return conn
+            await conn.wait_closed()
         return await self._connect()
 
-    def _release(self, client: aiosmtplib.SMTP) -> None:
-        if client.is_connected:
-            self._pool.put_nowait(client)
+    def _release(self, conn: SmtpConnection) -> None:
+        if conn.usable:
+            self._pool.put_nowait(conn)
 
     # -- sending ---------------------------------------------------------------------------
 
     async def send(self, job: BatchJob) -> BatchResult:
         if job.training and not self.capabilities.simulated:
             raise TrainingGuardError(self.endpoint)
-        data = self._build(job).replace(
-            MESSAGE_ID_PLACEHOLDER, self._message_id(job).encode(), 1
-        )
+        message_id = self._message_id(job)
+        data = self._build(job).replace(MESSAGE_ID_PLACEHOLDER, message_id.encode(), 1)
         sender = self.settings.return_path or self.settings.from_address
-        addresses = [t.address for t in job.targets]
         where = f"{self.settings.host}:{self.settings.port}"
         try:
-            client = await self._acquire()
-        except aiosmtplib.SMTPAuthenticationError as exc:
+            conn = await self._acquire()
+        except SmtpAuthError as exc:
             reason = f"メールサーバーが認証を拒否しました（{exc.code} {exc.message}）"
             return BatchResult.all(job, Outcome.PERMANENT, reason, medium_error=reason)
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            reason = f"メールサーバー {where} に接続できません: {exc}"
+        except SmtpError as exc:
+            reason = f"メールサーバー {where} が接続を断りました（{exc.code} {exc.message}）"
+            return BatchResult.all(job, Outcome.TEMPORARY, reason)
+        except (OSError, TimeoutError, ssl.SSLError) as exc:
+            reason = f"メールサーバー {where} に接続できません: {_describe(exc)}"
             return BatchResult.all(job, Outcome.TEMPORARY, reason)
         try:
-            refused, _reply = await client.sendmail(sender, addresses, data)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            self._release(client)
-            by_address = {r.recipient: r for r in exc.recipients}
-            return BatchResult(
-                [self._refused(t.delivery_id, by_address.get(t.address)) for t in job.targets]
+            outcome = await conn.send(sender, [t.address for t in job.targets], data)
+        except SmtpError as exc:
+            self._release(conn)
+            outcome_kind = Outcome.TEMPORARY if exc.temporary else Outcome.PERMANENT
+            if exc.stage == "mail":
+                reason = f"差出人 {sender} が拒否されました（{exc.code} {exc.message}）"
+                medium_error = None if exc.temporary else reason
+                return BatchResult.all(job, outcome_kind, reason, medium_error=medium_error)
+            return BatchResult.all(job, outcome_kind, f"SMTP {exc.code} {exc.message}")
+        except (OSError, TimeoutError, SmtpProtocolError) as exc:
+            # The line broke mid-transaction: the server may or may not have taken it.
+            conn.close()
+            await conn.wait_closed()
+            return BatchResult.all(
+                job, Outcome.TEMPORARY, f"メールサーバーとの通信が切れました: {_describe(exc)}"
             )
-        except aiosmtplib.SMTPSenderRefused as exc:
-            self._release(client)
-            outcome = Outcome.TEMPORARY if _is_temporary(exc.code) else Outcome.PERMANENT
-            reason = f"差出人が拒否されました（{exc.code} {exc.message}）"
-            return BatchResult.all(job, outcome, reason,
-                                   medium_error=None if _is_temporary(exc.code) else reason)
-        except aiosmtplib.SMTPResponseException as exc:
-            self._release(client)
-            outcome = Outcome.TEMPORARY if _is_temporary(exc.code) else Outcome.PERMANENT
-            return BatchResult.all(job, outcome, f"SMTP {exc.code} {exc.message}")
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            # The connection broke mid-transaction: the server may or may not have taken it.
-            with contextlib.suppress(Exception):
-                client.close()
-            return BatchResult.all(job, Outcome.TEMPORARY, f"メールサーバーとの通信が切れました: {exc}")
-        self._release(client)
+        self._release(conn)
         results = []
         for target in job.targets:
-            answer = refused.get(target.address)
+            answer = outcome.refused.get(target.address)
             if answer is None:
                 results.append(TargetResult(target.delivery_id, Outcome.SENT,
-                                            provider_ref=self._message_id(job)))
+                                            provider_ref=message_id))
             else:
-                results.append(self._refused(target.delivery_id, answer))
+                kind = Outcome.TEMPORARY if 400 <= answer.code < 500 else Outcome.PERMANENT
+                results.append(TargetResult(target.delivery_id, kind,
+                                            f"SMTP {answer.code} {answer.message}"))
         return BatchResult(results)
-
-    @staticmethod
-    def _refused(delivery_id: int, answer: object) -> TargetResult:
-        code = int(getattr(answer, "code", 0) or 0)
-        message = str(getattr(answer, "message", "") or "")
-        if answer is None:
-            return TargetResult(delivery_id, Outcome.TEMPORARY, "宛先の応答がありません")
-        outcome = Outcome.TEMPORARY if _is_temporary(code) else Outcome.PERMANENT
-        return TargetResult(delivery_id, outcome, f"SMTP {code} {message}".strip())
 
     async def aclose(self) -> None:
         while not self._pool.empty():
-            client = self._pool.get_nowait()
+            conn = self._pool.get_nowait()
             try:
-                await client.quit()
-            except (aiosmtplib.SMTPException, OSError, TimeoutError):
-                client.close()
+                await conn.quit()
+            except (OSError, TimeoutError, SmtpProtocolError):
+                pass
+            await conn.wait_closed()
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
 

@@ -6,10 +6,14 @@ timeout or a crash can never deliver twice: LINE answers 409 when it already acc
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import logging
+import math
 
 import httpx
 
+from app.dispatch.audience import BROADCAST
 from app.dispatch.driver import (
     BatchJob,
     BatchResult,
@@ -17,7 +21,6 @@ from app.dispatch.driver import (
     Outcome,
     TrainingGuardError,
 )
-from app.dispatch.audience import BROADCAST
 from app.domain import Medium
 
 log = logging.getLogger("issei.drivers.line")
@@ -25,16 +28,27 @@ log = logging.getLogger("issei.drivers.line")
 MULTICAST_LIMIT = 500
 MULTICAST_PATH = "/v2/bot/message/multicast"
 BROADCAST_PATH = "/v2/bot/message/broadcast"
+MAX_RETRY_AFTER_SECONDS = 3600.0
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
+    """Seconds from Retry-After (a number or an HTTP date), finite and at most an hour."""
     value = response.headers.get("retry-after")
     if value is None:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        seconds = (when - dt.datetime.now(dt.UTC)).total_seconds()
+    if not math.isfinite(seconds):
         return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_SECONDS)
 
 
 def _error_text(response: httpx.Response) -> str:
@@ -45,7 +59,10 @@ def _error_text(response: httpx.Response) -> str:
     message = str(data.get("message", "")) if isinstance(data, dict) else ""
     details = data.get("details") if isinstance(data, dict) else None
     if isinstance(details, list) and details:
-        parts = [f"{d.get('property', '')}: {d.get('message', '')}" for d in details[:3]]
+        parts = [
+            f"{d.get('property', '')}: {d.get('message', '')}"
+            for d in details[:3] if isinstance(d, dict)
+        ]
         message += "（" + "、".join(parts) + "）"
     return message
 
@@ -148,6 +165,12 @@ class LineDriver:
                 job, Outcome.TEMPORARY, f"LINEのサーバーエラー（{status}）",
                 retry_after=retry_after_seconds(response),
             )
+        if status in (404, 405):
+            reason = (
+                f"LINEのAPIが見つかりません（{status}）。接続先URLを確認してください: "
+                f"{self.base_url}"
+            )
+            return BatchResult.all(job, Outcome.PERMANENT, reason, medium_error=reason)
         return BatchResult.all(job, Outcome.PERMANENT, f"LINEが拒否しました（{status}）: {text}")
 
     async def aclose(self) -> None:

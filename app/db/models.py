@@ -7,7 +7,7 @@ consoles can create them without coordination.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -28,7 +28,7 @@ def utcnow() -> dt.datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
         dt.datetime: DateTime(timezone=True),
         dict[str, Any]: JSON,
         list[Any]: JSON,
@@ -160,10 +160,14 @@ class DeliveryBatch(Base):
     """
 
     __tablename__ = "delivery_batches"
-    __table_args__ = (Index("ix_batches_due", "state", "medium", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_batches_due", "state", "medium", "next_attempt_at"),
+        UniqueConstraint("message_id", "medium", "seq"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     medium: Mapped[str] = mapped_column(String(20))
+    seq: Mapped[int] = mapped_column(Integer, default=0)  # position within its message+medium
     language: Mapped[str] = mapped_column(String(16), default="ja")
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     state: Mapped[str] = mapped_column(String(12))  # queued|sending|done
@@ -186,7 +190,9 @@ class Delivery(Base):
     message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     batch_id: Mapped[int] = mapped_column(ForeignKey("delivery_batches.id", ondelete="CASCADE"))
     medium: Mapped[str] = mapped_column(String(20))
-    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("recipients.id", ondelete="SET NULL"))
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recipients.id", ondelete="SET NULL")
+    )
     target: Mapped[str] = mapped_column(String(320))  # address, user id, or "broadcast"
     state: Mapped[str] = mapped_column(String(12))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

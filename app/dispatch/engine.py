@@ -36,6 +36,7 @@ log = logging.getLogger("issei.dispatch")
 T = TypeVar("T")
 
 IDLE_POLL_SECONDS = 1.0
+PROGRESS_INTERVAL_SECONDS = 0.1
 
 
 def worker_identity() -> str:
@@ -93,6 +94,9 @@ class Engine:
         self._buckets: dict[Medium, TokenBucket] = {}
         self._random = random.Random()
         self.in_flight = 0
+        self._dirty: dict[str, set[str]] = {}  # message id -> errors since the last report
+        self._progress = asyncio.Event()
+        self._publishing = False
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -121,7 +125,7 @@ class Engine:
     async def run(self, *, until_idle: bool = False, message_id: str | None = None) -> None:
         """Deliver until cancelled, or (until_idle) until nothing is queued or in flight."""
         await self.recover()
-        tasks = []
+        tasks = [asyncio.create_task(self._publish_progress(), name="issei-progress")]
         for medium in sorted(self._all_media()):
             driver = self.drivers.get(medium) or self.training_drivers.get(medium)
             assert driver is not None
@@ -129,7 +133,9 @@ class Engine:
                 tasks.append(asyncio.create_task(self._worker(medium), name=f"issei-{medium}"))
         try:
             if until_idle:
-                while await self.db(outbox.work_left, self.session_factory, message_id):
+                while await self.db(outbox.work_left, self.session_factory, message_id) or (
+                    self._dirty or self._publishing
+                ):
                     self._wake.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS / 4)
@@ -204,28 +210,44 @@ class Engine:
                 result = BatchResult.all(job, Outcome.PERMANENT, reason, medium_error=reason)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - a driver bug must not lose the batch
+            except Exception as exc:
                 log.exception("driver %s failed", job.medium)
                 result = BatchResult.all(job, Outcome.TEMPORARY, f"内部エラー: {exc!r}")
-        recorded = await self.db(
+        await self.db(
             outbox.record, self.session_factory, claimed, result, self.policy,
             self._random.random(),
         )
         log.info(
             "batch done medium=%s message=%s attempt=%d targets=%d outcomes=%s",
-            job.medium, job.message_id, job.attempt, len(job.targets),
-            _summary(result),
+            job.medium, job.message_id, job.attempt, len(job.targets), _summary(result),
         )
-        counts = await self.db(outbox.counts, self.session_factory, job.message_id)
-        medium_counts = counts.get(job.medium.value)
-        if medium_counts is not None:
-            errors = tuple(sorted({r.error for r in result.results if r.error}))[:5]
-            self.events.publish(
-                DeliveryProgress(job.message_id, job.medium.value, medium_counts, errors)
-            )
-        if all(c.done for c in counts.values()):
-            self.events.publish(MessageFinished(job.message_id, counts))
+        errors = self._dirty.setdefault(job.message_id, set())
+        errors.update(r.error for r in result.results if r.error)
+        self._progress.set()
         self._wake.set()
+
+    async def _publish_progress(self) -> None:
+        """Coalesce progress: the first batch is reported at once, then at most every 100 ms.
+
+        Counting a message's deliveries is a query over all of them; doing it after every
+        batch would make a 100,000-recipient send quadratic.
+        """
+        while True:
+            await self._progress.wait()
+            self._progress.clear()
+            dirty, self._dirty = self._dirty, {}
+            self._publishing = True
+            for message_id, errors in dirty.items():
+                counts = await self.db(outbox.counts, self.session_factory, message_id)
+                first_errors = tuple(sorted(errors))[:5]
+                for medium, medium_counts in counts.items():
+                    self.events.publish(
+                        DeliveryProgress(message_id, medium, medium_counts, first_errors)
+                    )
+                if all(c.done for c in counts.values()):
+                    self.events.publish(MessageFinished(message_id, counts))
+            self._publishing = False
+            await asyncio.sleep(PROGRESS_INTERVAL_SECONDS)
 
     async def aclose(self) -> None:
         await self.drivers.aclose()

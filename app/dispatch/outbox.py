@@ -12,11 +12,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import DateTime, case, false, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import Delivery, DeliveryBatch, Message, RenditionRow, utcnow
-from app.dispatch.audience import AudienceMember
+from app.dispatch.audience import audience_count, audience_select, single_target
 from app.dispatch.driver import BatchJob, BatchResult, Outcome, Target
 from app.domain import DeliveryState, Draft, Medium, Rendition
 from app.events import MediumCounts
@@ -50,26 +50,30 @@ class Recorded:
     medium_error: str | None
 
 
-def _chunks(items: Sequence[AudienceMember], size: int) -> Iterable[Sequence[AudienceMember]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def submit(
     session_factory: sessionmaker[Session],
     draft: Draft,
     renditions: Sequence[Rendition],
-    audiences: dict[Medium, list[AudienceMember]],
     batch_sizes: dict[Medium, int],
+    broadcast_media: frozenset[Medium] = frozenset(),
     *,
     created_by: str = "",
     console: str = "",
     correction_of: str | None = None,
-) -> str:
-    """Write the message, its renditions, its batches and every delivery in ONE transaction."""
+) -> tuple[str, dict[Medium, int]]:
+    """Write the message, its renditions, its batches and every delivery in ONE transaction.
+
+    Deliveries are filled by INSERT … SELECT from the recipients, batch by position. Returns
+    the message id and the number of deliveries per medium.
+    """
     message_id = str(uuid.uuid4())
     now = utcnow()
+    written: dict[Medium, int] = {}
     with session_factory.begin() as session:
+        if session.bind is not None and session.get_bind().dialect.name == "postgresql":
+            # The count that sizes the batches and the insert that fills them must see the
+            # same recipients, even if someone imports a list at this very moment.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         session.add(
             Message(
                 id=message_id,
@@ -95,47 +99,79 @@ def submit(
                     medium=rendition.medium.value,
                     language=rendition.language,
                     payload=rendition.payload,
-                    findings=[f.__dict__ | {"severity": f.severity.value} for f in rendition.findings],
+                    findings=[
+                        {"severity": f.severity.value, "code": f.code, "message": f.message}
+                        for f in rendition.findings
+                    ],
                 )
             )
-        for medium, members in audiences.items():
-            groups = list(_chunks(members, max(1, batch_sizes.get(medium, 1))))
-            if not groups:
-                continue
-            batch_ids = session.scalars(
-                insert(DeliveryBatch).returning(DeliveryBatch.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "message_id": message_id,
-                        "medium": medium.value,
-                        "language": "ja",
-                        "idempotency_key": str(uuid.uuid4()),
-                        "state": QUEUED,
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                    }
-                    for _ in groups
-                ],
-            ).all()
-            session.execute(
-                insert(Delivery),
-                [
-                    {
-                        "message_id": message_id,
-                        "batch_id": batch_id,
-                        "medium": medium.value,
-                        "recipient_id": member.recipient_id,
-                        "target": member.target,
-                        "state": QUEUED,
-                        "attempts": 0,
-                        "possible_duplicate": False,
-                        "updated_at": now,
-                    }
-                    for batch_id, group in zip(batch_ids, groups, strict=True)
-                    for member in group
-                ],
+        session.flush()
+        for medium, size in batch_sizes.items():
+            written[medium] = _fill_medium(
+                session, message_id, draft, medium, max(1, size), medium in broadcast_media, now
             )
-    return message_id
+    return message_id, written
+
+
+def _fill_medium(
+    session: Session,
+    message_id: str,
+    draft: Draft,
+    medium: Medium,
+    size: int,
+    line_broadcast: bool,
+    now: dt.datetime,
+) -> int:
+    single = single_target(medium, line_broadcast=line_broadcast)
+    total = 1 if single else audience_count(session, draft, medium)
+    if total == 0:
+        return 0
+    batches = -(-total // size)
+    session.execute(
+        insert(DeliveryBatch),
+        [
+            {
+                "message_id": message_id,
+                "medium": medium.value,
+                "seq": seq,
+                "language": "ja",
+                "idempotency_key": str(uuid.uuid4()),
+                "state": QUEUED,
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+            for seq in range(batches)
+        ],
+    )
+    batch = select(DeliveryBatch.id, DeliveryBatch.seq).where(
+        DeliveryBatch.message_id == message_id, DeliveryBatch.medium == medium.value
+    ).subquery()
+    if single:
+        source = select(
+            literal(message_id), batch.c.id, literal(medium.value), null(), literal(single),
+            literal(QUEUED), literal(0), false(), literal(now, DateTime(timezone=True)),
+        ).where(batch.c.seq == 0)
+    else:
+        people = audience_select(draft, medium).subquery()
+        source = select(
+            literal(message_id), batch.c.id, literal(medium.value), people.c.recipient_id,
+            people.c.target, literal(QUEUED), literal(0), false(),
+            literal(now, DateTime(timezone=True)),
+        ).join(batch, batch.c.seq == people.c.position // size)
+    columns = ["message_id", "batch_id", "medium", "recipient_id", "target", "state",
+               "attempts", "possible_duplicate", "updated_at"]
+    result = session.connection().execute(insert(Delivery).from_select(columns, source))
+    inserted = result.rowcount
+    if inserted is None or inserted < 0:  # some drivers do not report INSERT … SELECT counts
+        inserted = session.scalar(
+            select(func.count()).select_from(Delivery).where(
+                Delivery.message_id == message_id, Delivery.medium == medium.value
+            )
+        )
+    inserted = int(inserted or 0)
+    if inserted != total:  # cannot happen under the isolation above; never lose anyone silently
+        raise RuntimeError(f"{medium}: counted {total} recipients but queued {inserted}")
+    return inserted
 
 
 def claim(

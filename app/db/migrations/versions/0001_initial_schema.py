@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 11:40:26.934278
+Create Date: 2026-11-26 11:56:02.512599
 """
 
 from collections.abc import Sequence
@@ -98,6 +98,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_id', sa.String(length=36), nullable=False),
     sa.Column('medium', sa.String(length=20), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('language', sa.String(length=16), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=False),
     sa.Column('state', sa.String(length=12), nullable=False),
@@ -108,11 +109,11 @@ def upgrade() -> None:
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['message_id'], ['messages.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('idempotency_key')
+    sa.UniqueConstraint('idempotency_key'),
+    sa.UniqueConstraint('message_id', 'medium', 'seq')
     )
     with op.batch_alter_table('delivery_batches', schema=None) as batch_op:
         batch_op.create_index('ix_batches_due', ['state', 'medium', 'next_attempt_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_delivery_batches_message_id'), ['message_id'], unique=False)
 
     op.create_table('operators',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -187,7 +188,6 @@ def downgrade() -> None:
     op.drop_table('recipient_categories')
     op.drop_table('operators')
     with op.batch_alter_table('delivery_batches', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_delivery_batches_message_id'))
         batch_op.drop_index('ix_batches_due')
 
     op.drop_table('delivery_batches')

@@ -1,0 +1,90 @@
+"""The headless CLI as a real subprocess: JSON shape, exit codes, training by default."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from app.db.models import Recipient
+from app.db.session import make_engine, upgrade
+from tests.peers.smtp_peer import SmtpPeer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def issei(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "widgets.launcher", *args], cwd=ROOT, capture_output=True,
+        text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_embedded_default_sends_a_drill_to_sample_residents(tmp_path: Path) -> None:
+    result = issei("--data-dir", str(tmp_path), "send", "--title", "避難指示",
+                   "--body", "土砂災害の危険があります。", "--media", "email,line",
+                   "--urgency", "緊急", "--wait", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["training"] is True
+    for medium in ("email", "line"):
+        counts = data["media"][medium]
+        assert set(counts) >= {"total", "sent", "failed", "pending", "duplicates"}
+        assert counts["total"] > 0 and counts["sent"] == counts["total"]
+        assert counts["failed"] == counts["pending"] == 0
+    mails = [json.loads(line) for line in
+             (tmp_path / "drill" / "email.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(len(m["rcpt_tos"]) for m in mails) == data["media"]["email"]["total"]
+    assert all(m["subject"].startswith("【訓練】") for m in mails)
+    line = [json.loads(x) for x in
+            (tmp_path / "drill" / "line.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert line and line[0]["body"]["messages"][0]["text"].startswith("【訓練】")
+
+    status = issei("--data-dir", str(tmp_path), "status", data["message_id"], "--json")
+    assert status.returncode == 0 and json.loads(status.stdout)["media"] == data["media"]
+
+
+def test_some_failed_exits_1_and_the_json_says_which(tmp_path: Path) -> None:
+    with SmtpPeer(rcpt_answers={"gone@example.jp": "550 5.1.1 User unknown"}) as peer:
+        db = tmp_path / "x.sqlite3"
+        engine = make_engine(f"sqlite:///{db}")
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(insert(Recipient), [{"email": "ok@example.jp", "name": ""},
+                                             {"email": "gone@example.jp", "name": ""}])
+        engine.dispose()
+        config = tmp_path / "issei.toml"
+        config.write_text(f'[database]\nurl = "sqlite:///{db}"\n[channels.email]\n'
+                          f'host = "127.0.0.1"\nport = {peer.port}\nsecurity = "none"\n',
+                          encoding="utf-8")
+        result = issei("--config", str(config), "--data-dir", str(tmp_path), "send",
+                       "--title", "t", "--body", "b", "--media", "email", "--wait", "--json")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["training"] is False
+    assert data["media"]["email"] == {"total": 2, "sent": 1, "failed": 1, "pending": 0,
+                                      "duplicates": 0, "cancelled": 0}
+    assert data["failures"] == [{"medium": "email", "target": "gone@example.jp",
+                                 "reason": "SMTP 550 5.1.1 User unknown"}]
+
+
+def test_invalid_input_exits_2_with_a_clear_message(tmp_path: Path) -> None:
+    cases = [
+        (["send", "--title", "t", "--body", "b", "--media", "pigeon"], "媒体「pigeon」"),
+        (["send", "--title", "", "--body", "b", "--media", "email"], "件名を入力してください"),
+        (["send", "--title", "t", "--body", "b", "--media", "email", "--urgency", "超"],
+         "緊急度「超」"),
+        (["status", "00000000-0000-0000-0000-000000000000"], "見つかりません"),
+    ]
+    for args, expected in cases:
+        result = issei("--data-dir", str(tmp_path), *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert expected in result.stderr, (args, result.stderr)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[channels.line]\naccess_token = "leak"\n', encoding="utf-8")
+    result = issei("--config", str(bad), "--data-dir", str(tmp_path), "worker", "--until-idle")
+    assert result.returncode == 2 and "ISSEI_LINE_ACCESS_TOKEN" in result.stderr

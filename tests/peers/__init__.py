@@ -1,0 +1,1 @@
+"""Real local peers (servers) the tests talk to instead of hand-written fakes."""
