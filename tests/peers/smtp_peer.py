@@ -48,6 +48,8 @@ class SmtpPeer:
     password: str | None = None
     rcpt_answers: dict[str, str] = field(default_factory=dict)  # address -> "550 5.1.1 ..."
     data_answer: str | None = None  # e.g. "451 4.3.0 queue full" for the next DATA
+    pipelining: bool = True  # advertise RFC 2920 PIPELINING, as Postfix and Exchange do
+    drop_after_data: bool = False  # close the connection after receiving the next message
     received: list[Received] = field(default_factory=list)
     port: int = 0
     ca: trustme.CA | None = None
@@ -134,6 +136,15 @@ class _Handler:
     def __init__(self, peer: SmtpPeer) -> None:
         self.peer = peer
 
+    async def handle_EHLO(
+        self, server: SMTPServer, session: Session, envelope: Envelope, hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.peer.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
     async def handle_RCPT(
         self, server: SMTPServer, session: Session, envelope: Envelope, address: str,
         rcpt_options: list[str],
@@ -148,6 +159,16 @@ class _Handler:
         if self.peer.data_answer is not None:
             answer, self.peer.data_answer = self.peer.data_answer, None
             return answer
+        if self.peer.drop_after_data:
+            # Taken, but the line breaks before "250": the client cannot know it was accepted.
+            self.peer.drop_after_data = False
+            with self.peer._lock:
+                self.peer.received.append(
+                    Received(envelope.mail_from or "", list(envelope.rcpt_tos),
+                             envelope.original_content or b"", None)
+                )
+            server.transport.close()
+            return "250 OK (never seen)"
         auth = session.auth_data
         login = auth.login.decode() if isinstance(auth, LoginPassword) else None
         with self.peer._lock:
