@@ -98,9 +98,10 @@ def read_secret(medium: str, name: str) -> str | None:
 def _fill(target: Any, table: dict[str, Any], where: str) -> None:
     for key, value in table.items():
         if key in SECRET_KEYS:
+            env_name = f"ISSEI_{where.split('.')[-1].upper()}_{key.upper()}"
             raise ConfigError(
                 f"[{where}] {key}: 秘密情報は設定ファイルに書けません。"
-                f"OSのキーリングか環境変数 ISSEI_{where.split('.')[-1].upper()}_{key.upper()} を使ってください"
+                f"OSのキーリングか環境変数 {env_name} を使ってください"
             )
         if not hasattr(target, key):
             raise ConfigError(f"[{where}] {key}: 知らない設定項目です")

@@ -29,7 +29,7 @@ from app.events import EventBus, MediumCounts, MessageHalted, MessageQueued
 log = logging.getLogger("issei.service")
 
 
-class SendRefused(ValueError):
+class SendRefusedError(ValueError):
     """The draft cannot be sent as it is; ``findings`` say why, for the operator."""
 
     def __init__(self, findings: list[tuple[Medium, Finding]]) -> None:
@@ -106,7 +106,7 @@ class Issei:
         """Validate, then write the whole send to the outbox in one transaction."""
         prepared = self.prepare(draft)
         if prepared.errors:
-            raise SendRefused(prepared.errors)
+            raise SendRefusedError(prepared.errors)
         driver_set = self.training_drivers if prepared.draft.training else self.drivers
         batch_sizes: dict[Medium, int] = {}
         broadcast: set[Medium] = set()

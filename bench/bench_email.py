@@ -19,16 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from app.config import Config, EmailChannel  # noqa: E402
-from app.db.models import Recipient  # noqa: E402
-from app.domain import Draft, Medium  # noqa: E402
-from app.events import DeliveryProgress, Event  # noqa: E402
-from app.service import Issei  # noqa: E402
-from bench._common import median, peak_rss_mb, postfix_smtp_sink  # noqa: E402
-from drivers.drill import DrillSink  # noqa: E402
-from drivers.registry import drill_drivers, real_drivers  # noqa: E402
+from app.config import Config, EmailChannel
+from app.db.models import Recipient
+from app.domain import Draft, Medium
+from app.events import DeliveryProgress, Event
+from app.service import Issei
+from bench._common import median, peak_rss_mb, postfix_smtp_sink
+from drivers.drill import DrillSink
+from drivers.registry import drill_drivers, real_drivers
 
 
 def smtp_source_rate(port: int, recipients: int, per_message: int, sessions: int) -> float:
@@ -64,8 +64,8 @@ async def issei_run(port: int, recipients: int, per_message: int, connections: i
             first.append(time.perf_counter())
 
     issei.events.subscribe(on_event)
-    draft = Draft(title="【緊急】避難指示（警戒レベル4）", body="土砂災害の危険が高まっています。" * 8,
-                  media=(Medium.EMAIL,))
+    draft = Draft(title="【緊急】避難指示（警戒レベル4）",
+                  body="土砂災害の危険が高まっています。" * 8, media=(Medium.EMAIL,))
     t0 = time.perf_counter()
     message_id = issei.send(draft)
     t_queued = time.perf_counter()

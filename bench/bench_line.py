@@ -19,17 +19,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from app.config import Config, LineChannel  # noqa: E402
-from app.db.models import Recipient  # noqa: E402
-from app.domain import Draft, Medium  # noqa: E402
-from app.events import DeliveryProgress, Event  # noqa: E402
-from app.service import Issei  # noqa: E402
-from bench._common import median, peak_rss_mb  # noqa: E402
-from drivers.drill import DrillSink  # noqa: E402
-from drivers.registry import drill_drivers, real_drivers  # noqa: E402
-from tests.peers.line_peer import LinePeer  # noqa: E402
+from app.config import Config, LineChannel
+from app.db.models import Recipient
+from app.domain import Draft, Medium
+from app.events import DeliveryProgress, Event
+from app.service import Issei
+from bench._common import median, peak_rss_mb
+from drivers.drill import DrillSink
+from drivers.registry import drill_drivers, real_drivers
+from tests.peers.line_peer import LinePeer
 
 TOKEN = "bench-token"
 

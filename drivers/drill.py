@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP as SMTPServer
+from aiosmtpd.smtp import SMTP as SmtpServer  # noqa: N811 - a class, despite its name
 from aiosmtpd.smtp import Envelope, Session
 
 from app.db.models import utcnow
@@ -57,7 +57,7 @@ class _SmtpHandler:
     def __init__(self, recorder: DrillRecorder) -> None:
         self.recorder = recorder
 
-    async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(self, server: SmtpServer, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         body_part = parsed.get_body(preferencelist=("plain",))

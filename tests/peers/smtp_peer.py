@@ -17,8 +17,8 @@ from typing import Any
 
 import trustme
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as SmtpServer  # noqa: N811 - a class, despite its name
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
-from aiosmtpd.smtp import SMTP as SMTPServer
 
 
 def free_port() -> int:
@@ -89,7 +89,7 @@ class SmtpPeer:
             self._controller.stop()
 
     def _authenticate(
-        self, server: SMTPServer, session: Session, envelope: Envelope, mechanism: str, data: Any
+        self, server: SmtpServer, session: Session, envelope: Envelope, mechanism: str, data: Any
     ) -> AuthResult:
         if isinstance(data, LoginPassword):
             ok = (
@@ -104,7 +104,7 @@ class SmtpPeer:
             return [r for m in self.received for r in m.rcpt_tos]
 
 
-class _ImplicitTlsSMTP(SMTPServer):
+class _ImplicitTlsSMTP(SmtpServer):
     """aiosmtpd only knows STARTTLS as "TLS"; over implicit TLS (port 465) AUTH is safe too."""
 
     def connection_made(self, transport: Any) -> None:
@@ -114,7 +114,7 @@ class _ImplicitTlsSMTP(SMTPServer):
 
 
 class _Controller(Controller):
-    def factory(self) -> SMTPServer:
+    def factory(self) -> SmtpServer:
         if self.ssl_context is not None:
             return _ImplicitTlsSMTP(self.handler, **self.SMTP_kwargs)
         return super().factory()
@@ -137,7 +137,7 @@ class _Handler:
         self.peer = peer
 
     async def handle_EHLO(
-        self, server: SMTPServer, session: Session, envelope: Envelope, hostname: str,
+        self, server: SmtpServer, session: Session, envelope: Envelope, hostname: str,
         responses: list[str],
     ) -> list[str]:
         session.host_name = hostname
@@ -146,7 +146,7 @@ class _Handler:
         return responses
 
     async def handle_RCPT(
-        self, server: SMTPServer, session: Session, envelope: Envelope, address: str,
+        self, server: SmtpServer, session: Session, envelope: Envelope, address: str,
         rcpt_options: list[str],
     ) -> str:
         answer = self.peer.rcpt_answers.get(address)
@@ -155,7 +155,7 @@ class _Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(self, server: SmtpServer, session: Session, envelope: Envelope) -> str:
         if self.peer.data_answer is not None:
             answer, self.peer.data_answer = self.peer.data_answer, None
             return answer

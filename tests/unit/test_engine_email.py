@@ -11,7 +11,7 @@ from app.config import EmailChannel
 from app.db.models import Delivery, DeliveryBatch, Message, RenditionRow
 from app.dispatch import outbox
 from app.domain import Draft, Medium, Urgency
-from app.service import Issei, SendRefused
+from app.service import Issei, SendRefusedError
 from tests.helpers import add_recipients, make_config, with_issei
 from tests.peers.smtp_peer import SmtpPeer
 
@@ -208,7 +208,7 @@ def test_invalid_draft_is_refused_and_writes_nothing(tmp_path: Path, db_url: str
             add_recipients(issei, ["a@example.jp"])
             try:
                 issei.send(Draft(title="", body="本文", media=(Medium.EMAIL,)))
-            except SendRefused as exc:
+            except SendRefusedError as exc:
                 assert "件名を入力してください" in str(exc)
             else:
                 raise AssertionError("an empty title must be refused")

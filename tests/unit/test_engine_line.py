@@ -101,7 +101,9 @@ def test_refused_token_fails_every_batch_at_once(
         counts = issei.counts(message_id)["line"]
         assert (counts.failed, counts.sent, counts.pending) == (1500, 0, 0)
         reasons = {reason for _, _, reason in issei.failures(message_id)}
-        assert reasons == {"LINEがチャネルアクセストークンを拒否しました（401）。設定を確認してください"}
+        assert reasons == {
+            "LINEがチャネルアクセストークンを拒否しました（401）。設定を確認してください"
+        }
 
     with_issei(config, body)
     assert peer.statuses() == [401]  # the other two batches were not even tried

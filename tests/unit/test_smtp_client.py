@@ -16,9 +16,9 @@ from tests.conftest import require
 from tests.peers.smtp_peer import SmtpPeer, free_port
 
 MESSAGE = (
-    "Subject: test\r\nFrom: a@example.jp\r\nTo: undisclosed-recipients:;\r\n\r\n"
-    ".starts with a dot\r\nline\r\n..two dots\r\n"
-).encode()
+    b"Subject: test\r\nFrom: a@example.jp\r\nTo: undisclosed-recipients:;\r\n\r\n"
+    b".starts with a dot\r\nline\r\n..two dots\r\n"
+)
 
 
 def test_dot_stuffing_and_terminator() -> None:
