@@ -90,7 +90,8 @@ class Engine:
         self.lease_seconds = lease_seconds
         self.worker_id = worker_identity()
         self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="issei-db")
-        self._wake = asyncio.Event()
+        self._wake = asyncio.Event()  # the until-idle watcher: something finished
+        self._medium_wake: dict[Medium, asyncio.Event] = {}  # workers of one medium: work came
         self._buckets: dict[Medium, TokenBucket] = {}
         self._random = random.Random()
         self.in_flight = 0
@@ -102,9 +103,12 @@ class Engine:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db, fn, *args)
 
-    def wake(self) -> None:
+    def wake(self, medium: Medium | None = None) -> None:
         """New work was queued (a send, a retry): workers look now instead of at the next poll."""
         self._wake.set()
+        for key, event in self._medium_wake.items():
+            if medium is None or key is medium:
+                event.set()
 
     def _all_media(self) -> set[Medium]:
         return set(self.drivers.drivers) | set(self.training_drivers.drivers)
@@ -179,13 +183,16 @@ class Engine:
                 self.in_flight -= 1
 
     async def _sleep_until_due(self, medium: Medium) -> None:
+        """Sleep until this medium's next retry is due, new work arrives, or the poll interval
+        passes (another console or worker may have queued work in a shared database)."""
+        event = self._medium_wake.setdefault(medium, asyncio.Event())
+        event.clear()
         due = await self.db(outbox.next_due, self.session_factory, [medium.value])
         timeout = IDLE_POLL_SECONDS
         if due is not None:
             timeout = min(timeout, max(0.0, (due - utcnow()).total_seconds()))
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout + 0.005)
+            await asyncio.wait_for(event.wait(), timeout + 0.005)
 
     async def _deliver(self, claimed: outbox.ClaimedBatch) -> None:
         job = claimed.job
@@ -225,6 +232,8 @@ class Engine:
         errors.update(r.error for r in result.results if r.error)
         self._progress.set()
         self._wake.set()
+        if any(r.outcome is Outcome.TEMPORARY for r in result.results):
+            self.wake(job.medium)  # a retry was scheduled: sleeping workers recompute when
 
     async def _publish_progress(self) -> None:
         """Coalesce progress: the first batch is reported at once, then at most every 100 ms.

@@ -218,14 +218,15 @@ def claim(
             .where(Delivery.batch_id == batch_id, Delivery.state == QUEUED)
             .values(state=SENDING, attempts=Delivery.attempts + 1, updated_at=now)
         )
-        training = session.scalar(select(Message.training).where(Message.id == message_id))
-        payload = session.scalar(
-            select(RenditionRow.payload).where(
-                RenditionRow.message_id == message_id,
+        training, payload = session.execute(
+            select(Message.training, RenditionRow.payload)
+            .join(RenditionRow, RenditionRow.message_id == Message.id)
+            .where(
+                Message.id == message_id,
                 RenditionRow.medium == medium,
                 RenditionRow.language == language,
             )
-        )
+        ).one()
     job = BatchJob(
         message_id=message_id,
         medium=Medium(medium),
@@ -287,21 +288,15 @@ def record(
 
     with session_factory.begin() as session:
         live = Delivery.state.in_([SENDING, QUEUED])
-        sent_ids = by_outcome[Outcome.SENT]
-        if sent_ids and not refs:
+        # One UPDATE per provider reference (an SMTP transaction or a LINE request shares one).
+        sent_by_ref: dict[str | None, list[int]] = {}
+        for delivery_id in by_outcome[Outcome.SENT]:
+            sent_by_ref.setdefault(refs.get(delivery_id), []).append(delivery_id)
+        for ref, ids in sent_by_ref.items():
             session.execute(
                 update(Delivery)
-                .where(Delivery.id.in_(sent_ids), live)
-                .values(state=SENT, last_error=None, updated_at=now)
-            )
-        elif sent_ids:
-            session.execute(
-                update(Delivery),
-                [
-                    {"id": i, "state": SENT, "last_error": None, "provider_ref": refs.get(i),
-                     "updated_at": now}
-                    for i in sent_ids
-                ],
+                .where(Delivery.id.in_(ids), live)
+                .values(state=SENT, last_error=None, provider_ref=ref, updated_at=now)
             )
         if failed_ids:
             session.execute(

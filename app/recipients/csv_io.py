@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import operator
 import os
 import re
 import tempfile
@@ -23,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Insert, Table, Update, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.db.models import Recipient, RecipientCategory
 from app.domain import CATEGORIES, parse_category
@@ -53,7 +55,6 @@ EXPORT_HEADERS: dict[str, str] = {
 }
 
 CONTACT_FIELDS: tuple[str, ...] = ("email", "line_user_id", "phone", "fax", "sms")
-PHONE_FIELDS: tuple[str, ...] = ("phone", "fax", "sms")
 
 # Language code -> Japanese name (what an export writes and what staff type).
 LANGUAGE_NAMES: dict[str, str] = {
@@ -524,6 +525,15 @@ _SCALAR_FIELDS: tuple[str, ...] = (
 )
 
 
+def _same_value(name: str, a: str, b: str) -> bool:
+    """Differences that are not worth a warning: email case, spacing inside a name."""
+    if name == "email":
+        return a.lower() == b.lower()
+    if name == "name":
+        return _name_key(a) == _name_key(b)
+    return False
+
+
 def _merge_into(
     target: _Record, other: _Record, headers: dict[str, str], warnings: list[RowWarning]
 ) -> None:
@@ -533,7 +543,7 @@ def _merge_into(
             continue
         if mine is None:
             setattr(target, name, theirs)
-        elif mine != theirs and not (name == "email" and mine.lower() == theirs.lower()):
+        elif mine != theirs and not _same_value(name, mine, theirs):
             warnings.append(
                 RowWarning(
                     other.lines[0],
@@ -759,21 +769,19 @@ def import_recipients(session_factory: SessionFactory, path: Path) -> ImportRepo
     return report
 
 
-def _values(rec: _Record, present: set[str]) -> dict[str, Any]:
-    """Column values for a recipient. Only columns the file has are set: a file without a FAX
-    column must not erase FAX numbers, but an emptied cell in a present column does."""
-    out: dict[str, Any] = {}
-    for name in ("name", "area"):
-        if name in present:
-            out[name] = getattr(rec, name) or ""
-    for name in CONTACT_FIELDS:
-        if name in present:
-            out[name] = getattr(rec, name)
-    if "language" in present:
-        out["language"] = rec.language or "ja"
-    if "needs_phone_call" in present:
-        out["needs_phone_call"] = rec.needs_phone_call
-    return out
+def _values(rec: _Record) -> dict[str, Any]:
+    """Column values for a recipient; an empty cell becomes the column's default."""
+    return {
+        "name": rec.name or "",
+        "email": rec.email,
+        "line_user_id": rec.line_user_id,
+        "phone": rec.phone,
+        "fax": rec.fax,
+        "sms": rec.sms,
+        "language": rec.language or "ja",
+        "area": rec.area or "",
+        "needs_phone_call": rec.needs_phone_call,
+    }
 
 
 def _write(
@@ -849,37 +857,30 @@ def _write(
         now = dt.datetime.now(dt.UTC)
         category_rows: list[dict[str, Any]] = []
         if inserts:
-            params = []
-            for rec in inserts:
-                values = {
-                    "name": "",
-                    "email": None,
-                    "line_user_id": None,
-                    "phone": None,
-                    "fax": None,
-                    "sms": None,
-                    "language": "ja",
-                    "area": "",
-                    "needs_phone_call": False,
-                }
-                values.update(_values(rec, present))
-                values.update(active=True, created_at=now, updated_at=now)
-                params.append(values)
+            params = [
+                {**_values(rec), "active": True, "created_at": now, "updated_at": now}
+                for rec in inserts
+            ]
             new_ids = _insert_recipients(session, params)
             for rid, rec in zip(new_ids, inserts, strict=True):
                 category_rows += [
                     {"recipient_id": rid, "category": c} for c in sorted(rec.categories or ())
                 ]
         if updates:
-            # Core executemany: one prepared UPDATE for every row (the ORM bulk path is slower).
             table = cast(Table, Recipient.__table__)
-            columns = [*_values(updates[0][1], present), "updated_at"]
-            session.execute(
+            # Only the columns the file has: a file without a FAX column must not erase FAX
+            # numbers, while an emptied cell in a column the file does have clears the value.
+            columns = [c for c in _values(updates[0][1]) if c in present]
+            statement = (
                 update(table)
-                .where(table.c.id == bindparam("rid"))
-                .values({c: bindparam(c) for c in columns}),
-                [{"rid": rid, **_values(rec, present), "updated_at": now} for rid, rec in updates],
+                .where(table.c.id == bindparam("rid", type_=table.c.id.type))
+                .values({c: bindparam(c, type_=table.c[c].type) for c in [*columns, "updated_at"]})
             )
+            rows_out = []
+            for rid, rec in updates:
+                values = _values(rec)
+                rows_out.append({"rid": rid, "updated_at": now, **{c: values[c] for c in columns}})
+            _executemany(session, statement, rows_out)
             if "categories" in present:
                 ids = [rid for rid, _ in updates]
                 for start in range(0, len(ids), 500):  # stay under SQLite's variable limit
@@ -893,7 +894,7 @@ def _write(
                         {"recipient_id": rid, "category": c} for c in sorted(rec.categories or ())
                     ]
         if category_rows:
-            session.execute(insert(RecipientCategory.__table__), category_rows)
+            _executemany(session, insert(cast(Table, RecipientCategory.__table__)), category_rows)
         session.commit()
         report.inserted, report.updated = len(inserts), len(updates)
     except BaseException:
@@ -901,6 +902,46 @@ def _write(
         raise
     finally:
         session.close()
+
+
+def _executemany(session: Session, stmt: Insert | Update, rows: list[dict[str, Any]]) -> None:
+    """Run one statement for many rows (all with the same keys) in one driver executemany.
+
+    SQLAlchemy's executemany processes each parameter dict in Python (about a fifth of a
+    100,000-row import when measured). On SQLite compile once, convert values with the column
+    types' own bind processors (datetimes, booleans) and hand sqlite3 plain tuples. Other
+    databases take the ordinary path.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        session.execute(stmt, rows)
+        return
+    compiled = cast(SQLCompiler, stmt.compile(dialect=dialect, column_keys=list(rows[0])))
+    names = list(compiled.positiontup or ())
+    # dialect_impl: the generic DateTime has no processor; SQLite's DATETIME formats the value.
+    processors = [
+        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+    if set(names) != set(rows[0]):
+        raise ValueError(f"parameters {sorted(rows[0])} do not match statement {names}")
+    # itemgetter builds each row's tuple in C; only typed columns go through a processor.
+    getter = operator.itemgetter(*names)
+    typed = [(i, proc) for i, proc in enumerate(processors) if proc is not None]
+    params: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = getter(row)
+        if len(names) == 1:
+            values = (values,)
+        if typed:
+            converted = list(values)
+            for i, proc in typed:
+                converted[i] = proc(converted[i])
+            values = tuple(converted)
+        params.append(values)
+    connection.exec_driver_sql(compiled.string, params)
 
 
 def _insert_recipients(session: Session, params: list[dict[str, Any]]) -> list[int]:
@@ -914,7 +955,8 @@ def _insert_recipients(session: Session, params: list[dict[str, Any]]) -> list[i
         # clash and the whole import rolls back).
         start = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
         ids = list(range(start, start + len(params)))
-        session.execute(insert(table), [{"id": i, **p} for i, p in zip(ids, params, strict=True)])
+        rows = [{"id": i, **p} for i, p in zip(ids, params, strict=True)]
+        _executemany(session, insert(table), rows)
         return ids
     # PostgreSQL: a multi-row INSERT ... RETURNING with a sentinel keeps parameter order.
     result = session.execute(
@@ -1035,13 +1077,16 @@ def export_recipients(
     writer = csv.writer(buffer, lineterminator="\r\n")  # Excel's line ending
     writer.writerow(headers)
     count = 0
-    with session_factory() as session:
-        for line, (rid, cells) in enumerate(_export_rows(session), start=2):
-            cells = [_guard_formula(c) for c in cells]
-            if encoding == "cp932":
-                _check_cp932(rid, line, headers, cells, report)
-            writer.writerow(cells)
-            count += 1
+    try:
+        with session_factory() as session:
+            for line, (rid, values) in enumerate(_export_rows(session), start=2):
+                cells = [_guard_formula(v) for v in values]
+                if encoding == "cp932":
+                    _check_cp932(rid, line, headers, cells, report)
+                writer.writerow(cells)
+                count += 1
+    except SQLAlchemyError as exc:
+        report.errors.append(RowError(0, "", f"データベースから読み出せませんでした: {exc}"))
     if report.errors:
         return report
     data = buffer.getvalue().encode(encoding, errors="strict")
