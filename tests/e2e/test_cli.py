@@ -88,3 +88,34 @@ def test_invalid_input_exits_2_with_a_clear_message(tmp_path: Path) -> None:
     bad.write_text('[channels.line]\naccess_token = "leak"\n', encoding="utf-8")
     result = issei("--config", str(bad), "--data-dir", str(tmp_path), "worker", "--until-idle")
     assert result.returncode == 2 and "ISSEI_LINE_ACCESS_TOKEN" in result.stderr
+
+
+def test_recipients_import_and_export_through_the_cli(tmp_path: Path) -> None:
+    good = tmp_path / "residents.csv"
+    good.write_bytes("氏名,メールアドレス,電話番号,地区,カテゴリ\r\n"
+                     "山田 花子,hanako@example.jp,090-1234-5678,北地区,防災;防犯\r\n"
+                     "鈴木 一郎,,03-1234-5678,南地区,\r\n".encode("cp932"))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("氏名,メールアドレス\r\n佐藤,not-an-address\r\n田中,\r\n".encode("cp932"))
+    config = tmp_path / "issei.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "r.sqlite3"}"\n',
+                      encoding="utf-8")
+    base = ("--config", str(config), "--data-dir", str(tmp_path))
+
+    result = issei(*base, "recipients", "import", str(bad), "--json")
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["inserted"] == 0
+    assert {e["line"] for e in report["errors"]} == {2, 3}
+
+    result = issei(*base, "recipients", "import", str(good), "--json")
+    assert result.returncode == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert (report["encoding"], report["inserted"]) == ("cp932", 2)
+
+    out = tmp_path / "out.csv"
+    result = issei(*base, "recipients", "export", str(out))
+    assert result.returncode == 0, result.stdout
+    text = out.read_bytes().decode("cp932")
+    assert text.startswith("氏名,メールアドレス,LINE ID,電話番号")
+    assert "090-1234-5678" in text and "03-1234-5678" in text  # leading zeros kept

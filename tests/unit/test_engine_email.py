@@ -33,7 +33,9 @@ def test_send_writes_everything_in_one_transaction_then_delivers(
     tmp_path: Path, db_url: str
 ) -> None:
     with SmtpPeer() as peer:
-        config = make_config(tmp_path, db_url, email=email_channel(peer))
+        config = make_config(tmp_path, db_url, email=email_channel(
+            peer, return_path="bounce@city.example.jp",
+            list_unsubscribe="https://www.city.example.jp/mail/stop"))
         addresses = [f"resident{i}@example.jp" for i in range(35)]
 
         async def body(issei: Issei) -> None:
@@ -56,6 +58,10 @@ def test_send_writes_everything_in_one_transaction_then_delivers(
         assert b"=?utf-8?" in peer.received[0].raw.split(b"\r\n\r\n")[0]  # RFC 2047 encoded
         assert msg["To"] == "undisclosed-recipients:;"
         assert msg["Message-ID"].endswith("@city.example.jp>")
+        assert len({m.message["Message-ID"] for m in peer.received}) == 4  # one per batch
+        assert peer.received[0].mail_from == "bounce@city.example.jp"  # the Return-Path
+        assert msg["List-Unsubscribe"] == "<https://www.city.example.jp/mail/stop>"
+        assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert "中央小学校" in msg.get_body().get_content()
 
 

@@ -126,3 +126,21 @@ def test_broadcast_counts_as_one(tmp_path: Path, peer: LinePeer) -> None:
     (request,) = peer.accepted
     assert request.path.endswith("/broadcast") and "to" not in request.body
     assert request.body["notificationDisabled"] is True  # a non-urgent event arrives silently
+
+
+def test_text_over_5000_utf16_units_is_refused_before_sending(
+    tmp_path: Path, peer: LinePeer
+) -> None:
+    from app.service import SendRefusedError
+
+    config = make_config(tmp_path, f"sqlite:///{tmp_path}/u.db", line=channel(peer))
+
+    async def body(issei: Issei) -> None:
+        add_recipients(issei, line_ids=[line_user_id(1)])
+        # 𠮷 is one character but two UTF-16 units: 2,500 of them plus the title exceed 5,000.
+        with pytest.raises(SendRefusedError, match="UTF-16"):
+            issei.send(Draft(title="長文", body="𠮷" * 2500, media=(Medium.LINE,)))
+        issei.send(Draft(title="長文", body="𠮷" * 2490, media=(Medium.LINE,)))  # fits
+
+    with_issei(config, body)
+    assert peer.requests == []  # nothing was delivered by this test's engine (never run)
