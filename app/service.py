@@ -42,6 +42,7 @@ class Prepared:
     draft: Draft
     renditions: list[Rendition]
     audiences: dict[Medium, int] = field(default_factory=dict)  # deliveries per medium
+    broadcast: frozenset[Medium] = frozenset()  # one delivery reaches every friend (LINE)
 
     @property
     def errors(self) -> list[tuple[Medium, Finding]]:
@@ -84,8 +85,12 @@ class Issei:
             for medium in draft.media:
                 driver = driver_set.get(medium)
                 if driver is None:
-                    prepared.renditions.append(_unconfigured(medium, draft.training))
+                    _rendition(prepared, medium).findings.append(
+                        _unconfigured(medium, draft.training)
+                    )
                     continue
+                if driver.capabilities.broadcast:
+                    prepared.broadcast |= {medium}
                 count = audience_count(
                     session, draft, medium, line_broadcast=driver.capabilities.broadcast
                 )
@@ -104,6 +109,8 @@ class Issei:
 
     def send(self, draft: Draft, *, operator: str = "") -> str:
         """Validate, then write the whole send to the outbox in one transaction."""
+        if not draft.media:
+            raise ValueError("配信する媒体を1つ以上選んでください")
         prepared = self.prepare(draft)
         if prepared.errors:
             raise SendRefusedError(prepared.errors)
@@ -193,13 +200,9 @@ def _with_training(draft: Draft, training: bool) -> Draft:
     return replace(draft, training=training)
 
 
-def _unconfigured(medium: Medium, training: bool) -> Rendition:
+def _unconfigured(medium: Medium, training: bool) -> Finding:
     where = "訓練用の受け口" if training else f"設定ファイルの [channels.{medium.value}]"
-    r = Rendition(medium, "ja", {})
-    r.findings.append(
-        Finding(Severity.ERROR, "not_configured", f"{medium.label}は{where}に用意されていません")
-    )
-    return r
+    return Finding(Severity.ERROR, "not_configured", f"{medium.label}は{where}に用意されていません")
 
 
 def _digest(draft: Draft) -> str:

@@ -119,8 +119,8 @@ class ConsoleBridge(QObject):
     # -- sending and watching --------------------------------------------------------------
 
     def send(self, draft: Draft) -> str:
-        # On the loop thread on purpose: Issei.send wakes the engine, which is not
-        # thread-safe. Raises SendRefusedError when the core refuses the draft.
+        # Raises SendRefusedError when the core refuses the draft. (Engine.wake is thread-safe,
+        # so this could move off the UI thread for very large sends.)
         return self.issei.send(draft, operator=self.operator)
 
     def counts(self, message_id: str) -> dict[str, MediumCounts]:

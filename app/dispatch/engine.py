@@ -95,6 +95,7 @@ class Engine:
         self._buckets: dict[Medium, TokenBucket] = {}
         self._random = random.Random()
         self.in_flight = 0
+        self._loop: asyncio.AbstractEventLoop | None = None  # set while run() runs
         self._dirty: dict[str, set[str]] = {}  # message id -> errors since the last report
         self._progress = asyncio.Event()
         self._publishing = False
@@ -104,7 +105,22 @@ class Engine:
         return await loop.run_in_executor(self._db, fn, *args)
 
     def wake(self, medium: Medium | None = None) -> None:
-        """New work was queued (a send, a retry): workers look now instead of at the next poll."""
+        """New work was queued (a send, a retry): workers look now instead of at the next poll.
+
+        Safe from any thread: a console may write the outbox off its UI thread.
+        """
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is not loop:
+                loop.call_soon_threadsafe(self._wake_now, medium)
+                return
+        self._wake_now(medium)
+
+    def _wake_now(self, medium: Medium | None) -> None:
         self._wake.set()
         for key, event in self._medium_wake.items():
             if medium is None or key is medium:
@@ -128,6 +144,7 @@ class Engine:
 
     async def run(self, *, until_idle: bool = False, message_id: str | None = None) -> None:
         """Deliver until cancelled, or (until_idle) until nothing is queued or in flight."""
+        self._loop = asyncio.get_running_loop()
         await self.recover()
         tasks = [asyncio.create_task(self._publish_progress(), name="issei-progress")]
         for medium in sorted(self._all_media()):
