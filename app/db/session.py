@@ -59,7 +59,9 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision. Safe to call on every start."""
-    command.upgrade(alembic_config(engine), "head")
+    # "heads": features add their own revisions beside each other until a merge revision joins
+    # them; upgrading every head keeps that working.
+    command.upgrade(alembic_config(engine), "heads")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
