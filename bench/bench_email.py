@@ -78,6 +78,7 @@ async def issei_run(port: int, recipients: int, per_message: int, connections: i
     return {
         "queue_s": t_queued - t0,
         "first_ms": (first[0] - t0) * 1000,
+        "outbox_first_ms": (first[0] - t_queued) * 1000,
         "deliver_rate": recipients / (t_done - t_queued),
         "end_to_end_rate": recipients / (t_done - t0),
     }
@@ -106,6 +107,7 @@ def main() -> None:
           f"{args.connections} connections, {args.runs} runs (medians)")
     print(f"  send → outbox written      {med('queue_s'):8.2f} s")
     print(f"  send → first delivery      {med('first_ms'):8.1f} ms")
+    print(f"  outbox → first delivery    {med('outbox_first_ms'):8.1f} ms")
     print(f"  delivery rate              {med('deliver_rate'):8.0f} recipients/s")
     print(f"  end-to-end rate            {med('end_to_end_rate'):8.0f} recipients/s")
     print(f"  postfix smtp-source        {median(source_rates):8.0f} recipients/s")

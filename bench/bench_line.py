@@ -129,8 +129,8 @@ def main() -> None:
     print(f"  requests/s (steady)        {med('requests_per_s'):8.1f}  "
           f"({med('requests_per_s') / args.rate:.0%} of the configured limit)")
     print(f"  peak RSS                   {peak_rss_mb():8.0f} MB")
-    print(f"  peer: spec violations {peer_stats['violations']}, "
-          f"most sends to one user {peer_stats['max_per_user']}")
+    print(f"  peer: spec violations {peer_stats['violations']}, most sends to one user "
+          f"{peer_stats['max_per_user']} over {args.runs} runs (1 per run = no duplicate)")
 
 
 if __name__ == "__main__":
