@@ -58,6 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
     stop = sub.add_parser("stop", help="配信中の送信を中止する（未送信分を取りやめ）")
     stop.add_argument("message_id")
 
+    correct = sub.add_parser("correct", help="訂正を送る（もとの配信を受けた全員へ）")
+    correct.add_argument("message_id")
+    correct.add_argument("--body", required=True, help="訂正の本文（もとの内容は自動で引用）")
+    correct.add_argument("--title", help="訂正後の件名（省略時はもとの件名）")
+    correct.add_argument("--wait", action="store_true")
+    correct.add_argument("--json", action="store_true")
+
+    cancel = sub.add_parser("cancel", help="取消を送る（もとの配信を受けた全員へ）")
+    cancel.add_argument("message_id")
+    cancel.add_argument("--reason", default="")
+    cancel.add_argument("--wait", action="store_true")
+    cancel.add_argument("--json", action="store_true")
+
     retry = sub.add_parser("retry", help="失敗した配信を再送する")
     retry.add_argument("message_id")
     retry.add_argument("--medium")
@@ -94,6 +107,12 @@ def status_json(issei: Issei, message_id: str) -> dict[str, Any]:
         "training": bool(issei.message_training(message_id)),
         "media": {m: _count_dict(c) for m, c in counts.items()},
     }
+    links = issei.message_links(message_id)
+    result["kind"] = links.get("kind", "alert")
+    if links.get("correction_of"):
+        result["correction_of"] = links["correction_of"]
+    if links.get("followed_by"):
+        result["followed_by"] = links["followed_by"]
     failures = issei.failures(message_id)
     if failures:
         result["failures"] = [{"medium": m, "target": t, "reason": r} for m, t, r in failures]
@@ -109,7 +128,13 @@ def _count_dict(c: MediumCounts) -> dict[str, int]:
 
 def _print_status(data: dict[str, Any]) -> None:
     mark = "【訓練】" if data["training"] else "【本番】"
-    print(f"{mark} 配信ID {data['message_id']}")
+    kind = {"correction": "（訂正）", "cancellation": "（取消）"}.get(data.get("kind", ""), "")
+    print(f"{mark}{kind} 配信ID {data['message_id']}")
+    if data.get("correction_of"):
+        print(f"  もとの配信: {data['correction_of']}")
+    for follower in data.get("followed_by", []):
+        label = "訂正" if follower["kind"] == "correction" else "取消"
+        print(f"  {label}: {follower['message_id']}")
     for medium, c in data["media"].items():
         print(
             f"  {medium:8} 対象 {c['total']:>7}  送信済 {c['sent']:>7}  失敗 {c['failed']:>5}"
@@ -150,6 +175,21 @@ async def _run_send(issei: Issei, args: argparse.Namespace) -> int:
             print("配信待ちに登録しました。`issei worker` か送信中のコンソールが配信します。")
         return EXIT_OK
     return _exit_code(data)
+
+
+async def _run_follow_up(issei: Issei, args: argparse.Namespace) -> int:
+    try:
+        if args.verb == "correct":
+            message_id = issei.correct(args.message_id, args.body, title=args.title)
+        else:
+            message_id = issei.cancel(args.message_id, reason=args.reason)
+    except ValueError as exc:  # SendRefusedError included
+        return _invalid(str(exc), args.json)
+    if args.wait:
+        await _deliver(issei, message_id, quiet=args.json)
+    data = status_json(issei, message_id)
+    _emit(data, args.json)
+    return _exit_code(data) if args.wait else EXIT_OK
 
 
 async def _deliver(issei: Issei, message_id: str, *, quiet: bool) -> None:
@@ -199,6 +239,8 @@ async def _run(args: argparse.Namespace) -> int:
             n = issei.halt(args.message_id)
             print(f"未送信の {n} 件を取りやめました")
             return EXIT_OK
+        if args.verb in ("correct", "cancel"):
+            return await _run_follow_up(issei, args)
         if args.verb == "retry":
             n = issei.retry_failed(args.message_id, args.medium)
             if args.wait:

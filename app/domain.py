@@ -132,6 +132,8 @@ def parse_media(text: str) -> list[Medium]:
 
 
 TRAINING_MARK = "【訓練】"
+CORRECTION_MARK = "【訂正】"
+CANCELLATION_MARK = "【取消】"
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class Draft:
     areas: tuple[str, ...] = ()  # empty: every area
     languages: tuple[str, ...] = ("ja",)
     training: bool = False
+    kind: str = "alert"  # alert | correction (訂正) | cancellation (取消)
 
 
 class Severity(enum.StrEnum):

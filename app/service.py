@@ -23,7 +23,16 @@ from app.dispatch import outbox
 from app.dispatch.audience import audience_count
 from app.dispatch.driver import DriverSet
 from app.dispatch.engine import Engine
-from app.domain import Draft, Finding, Medium, Rendition, Severity
+from app.domain import (
+    CANCELLATION_MARK,
+    CORRECTION_MARK,
+    Draft,
+    Finding,
+    Medium,
+    Rendition,
+    Severity,
+    Urgency,
+)
 from app.events import EventBus, MediumCounts, MessageHalted, MessageQueued
 
 log = logging.getLogger("issei.service")
@@ -145,6 +154,85 @@ class Issei:
                  prepared.draft.training, {m: c.total for m, c in counts.items()})
         return message_id
 
+    # -- corrections and cancellations (訂正・取消) ----------------------------------------
+
+    def correct(self, message_id: str, body: str, *, title: str | None = None,
+                operator: str = "") -> str:
+        """A 【訂正】 to everyone who received the original, quoting it."""
+        if not body.strip():
+            raise ValueError("訂正の本文を入力してください")
+        return self._follow_up(message_id, "correction", body=body, title=title,
+                               operator=operator)
+
+    def cancel(self, message_id: str, *, reason: str = "", operator: str = "") -> str:
+        """A 【取消】 to everyone who received the original, quoting it."""
+        return self._follow_up(message_id, "cancellation", reason=reason, operator=operator)
+
+    def _follow_up(self, message_id: str, kind: str, *, body: str = "",
+                   title: str | None = None, reason: str = "", operator: str = "") -> str:
+        from app.db.models import Message
+
+        with self.sessions() as session:
+            original = session.get(Message, message_id)
+            if original is None:
+                raise ValueError(f"配信ID {message_id} は見つかりません")
+            if original.kind != "alert":
+                raise ValueError("訂正・取消は、もとの配信（配信ID）に対して行ってください")
+            cancelled = session.scalar(
+                select(func.count()).select_from(Message).where(
+                    Message.correction_of == message_id, Message.kind == "cancellation"
+                )
+            )
+            if cancelled:
+                raise ValueError("この配信はすでに取り消されています")
+            media = tuple(Medium(m) for m in original.media)
+            if kind == "correction":
+                new_title = f"{CORRECTION_MARK}{(title or original.title).strip()}"
+                new_body = f"{body.strip()}\n\n――訂正前の内容――\n{original.body.strip()}"
+            else:
+                new_title = f"{CANCELLATION_MARK}{original.title.strip()}"
+                lines = [f"先ほどお知らせした「{original.title.strip()}」は取り消します。"]
+                if reason.strip():
+                    lines.append(f"理由: {reason.strip()}")
+                lines.append(f"\n――取り消した内容――\n{original.body.strip()}")
+                new_body = "\n".join(lines)
+            draft = Draft(
+                title=new_title, body=new_body, media=media, category=original.category,
+                urgency=Urgency(original.urgency), areas=tuple(original.areas),
+                training=original.training, kind=kind,
+            )
+        renditions = render_all(draft)
+        errors = [(r.medium, f) for r in renditions for f in r.findings
+                  if f.severity is Severity.ERROR]
+        driver_set = self.training_drivers if draft.training else self.drivers
+        batch_sizes: dict[Medium, int] = {}
+        broadcast: set[Medium] = set()
+        for medium in media:
+            driver = driver_set.get(medium)
+            if driver is None:
+                errors.append((medium, _unconfigured(medium, draft.training)))
+                continue
+            batch_sizes[medium] = driver.capabilities.batch_size
+            if driver.capabilities.broadcast:
+                broadcast.add(medium)
+        if errors:
+            raise SendRefusedError(errors)
+        new_id, written = outbox.submit(
+            self.sessions, draft, renditions, batch_sizes, frozenset(broadcast),
+            created_by=operator, console=self.console, correction_of=message_id,
+        )
+        with self.sessions.begin() as session:
+            audit.append(
+                session, kind, operator=operator, console=self.console, message_id=new_id,
+                detail={"original": message_id, "training": draft.training,
+                        "media": {m.value: n for m, n in written.items()},
+                        "digest": _digest(draft)},
+            )
+        self.events.publish(MessageQueued(new_id, draft.training, self.counts(new_id)))
+        self.engine.wake()
+        log.info("%s queued id=%s original=%s", kind, new_id, message_id)
+        return new_id
+
     # -- watching --------------------------------------------------------------------------
 
     def counts(self, message_id: str) -> dict[str, MediumCounts]:
@@ -156,6 +244,24 @@ class Issei:
         with self.sessions() as session:
             message = session.get(Message, message_id)
             return None if message is None else message.training
+
+    def message_links(self, message_id: str) -> dict[str, object]:
+        """How a message relates to others in the ledger: what it follows, what follows it."""
+        from app.db.models import Message
+
+        with self.sessions() as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                return {}
+            followers = session.execute(
+                select(Message.id, Message.kind).where(Message.correction_of == message_id)
+                .order_by(Message.created_at)
+            ).all()
+            return {
+                "kind": message.kind,
+                "correction_of": message.correction_of,
+                "followed_by": [{"message_id": i, "kind": k} for i, k in followers],
+            }
 
     def failures(self, message_id: str) -> list[tuple[str, str, str]]:
         return outbox.failures(self.sessions, message_id)

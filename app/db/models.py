@@ -135,6 +135,8 @@ class Message(Base):
     console: Mapped[str] = mapped_column(String(200), default="")
     halted_at: Mapped[dt.datetime | None] = mapped_column()  # 配信中止
     correction_of: Mapped[str | None] = mapped_column(ForeignKey("messages.id"))
+    # alert | correction (訂正) | cancellation (取消); the last two point at correction_of
+    kind: Mapped[str] = mapped_column(String(20), default="alert", server_default="alert")
     renditions: Mapped[list[RenditionRow]] = relationship(
         back_populates="message", lazy="selectin"
     )

@@ -34,6 +34,10 @@ class BatchJob:
     training: bool
     payload: dict[str, Any]  # the rendition's payload for this medium and language
     targets: tuple[Target, ...]
+    kind: str = "alert"  # correction / cancellation: edit or delete what original_refs name
+    # Provider references of the original message on this medium (post id, tweet id …),
+    # for media that can edit or delete a public post.
+    original_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,22 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, case, false, func, insert, literal, null, select, update
+from sqlalchemy import (
+    DateTime,
+    Select,
+    case,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import Delivery, DeliveryBatch, Message, RenditionRow, utcnow
-from app.dispatch.audience import audience_count, audience_select, single_target
+from app.dispatch.audience import audience_select, single_target
 from app.dispatch.driver import BatchJob, BatchResult, Outcome, Target
 from app.domain import DeliveryState, Draft, Medium, Rendition
 from app.events import MediumCounts
@@ -89,6 +100,7 @@ def submit(
                 created_by=created_by,
                 console=console,
                 correction_of=correction_of,
+                kind=draft.kind,
             )
         )
         session.flush()
@@ -108,7 +120,8 @@ def submit(
         session.flush()
         for medium, size in batch_sizes.items():
             written[medium] = _fill_medium(
-                session, message_id, draft, medium, max(1, size), medium in broadcast_media, now
+                session, message_id, draft, medium, max(1, size), medium in broadcast_media, now,
+                correction_of,
             )
     return message_id, written
 
@@ -121,9 +134,18 @@ def _fill_medium(
     size: int,
     line_broadcast: bool,
     now: dt.datetime,
+    follows: str | None = None,
 ) -> int:
+    """Queue one medium's deliveries. A correction or cancellation (``follows``) goes to
+    exactly those who received the original on this medium, not to today's audience."""
     single = single_target(medium, line_broadcast=line_broadcast)
-    total = 1 if single else audience_count(session, draft, medium)
+    people = (
+        _received_original(follows, medium).subquery() if follows and not single
+        else audience_select(draft, medium).subquery() if not single else None
+    )
+    total = 1 if single else int(
+        session.scalar(select(func.count()).select_from(people)) or 0  # type: ignore[arg-type]
+    )
     if total == 0:
         return 0
     batches = -(-total // size)
@@ -152,7 +174,7 @@ def _fill_medium(
             literal(QUEUED), literal(0), false(), literal(now, DateTime(timezone=True)),
         ).where(batch.c.seq == 0)
     else:
-        people = audience_select(draft, medium).subquery()
+        assert people is not None
         source = select(
             literal(message_id), batch.c.id, literal(medium.value), people.c.recipient_id,
             people.c.target, literal(QUEUED), literal(0), false(),
@@ -172,6 +194,23 @@ def _fill_medium(
     if inserted != total:  # cannot happen under the isolation above; never lose anyone silently
         raise RuntimeError(f"{medium}: counted {total} recipients but queued {inserted}")
     return inserted
+
+
+def _received_original(original_id: str, medium: Medium) -> Select[tuple[int, str, int]]:
+    first_id = func.min(Delivery.id)
+    return (
+        select(
+            func.min(Delivery.recipient_id).label("recipient_id"),
+            Delivery.target.label("target"),
+            (func.row_number().over(order_by=first_id) - 1).label("position"),
+        )
+        .where(
+            Delivery.message_id == original_id,
+            Delivery.medium == medium.value,
+            Delivery.state.in_([SENT, DeliveryState.DELIVERED.value]),
+        )
+        .group_by(Delivery.target)
+    )
 
 
 def claim(
@@ -218,8 +257,8 @@ def claim(
             .where(Delivery.batch_id == batch_id, Delivery.state == QUEUED)
             .values(state=SENDING, attempts=Delivery.attempts + 1, updated_at=now)
         )
-        training, payload = session.execute(
-            select(Message.training, RenditionRow.payload)
+        training, payload, kind, follows = session.execute(
+            select(Message.training, RenditionRow.payload, Message.kind, Message.correction_of)
             .join(RenditionRow, RenditionRow.message_id == Message.id)
             .where(
                 Message.id == message_id,
@@ -227,6 +266,18 @@ def claim(
                 RenditionRow.language == language,
             )
         ).one()
+        original_refs: list[str] = []
+        if follows:
+            original_refs = [
+                ref for ref in session.scalars(
+                    select(Delivery.provider_ref).where(
+                        Delivery.message_id == follows,
+                        Delivery.medium == medium,
+                        Delivery.provider_ref.is_not(None),
+                        Delivery.state.in_([SENT, DeliveryState.DELIVERED.value]),
+                    ).distinct()
+                ) if ref
+            ]
     job = BatchJob(
         message_id=message_id,
         medium=Medium(medium),
@@ -235,6 +286,8 @@ def claim(
         training=bool(training),
         payload=payload or {},
         targets=tuple(Target(d_id, target) for d_id, target in targets),
+        kind=kind or "alert",
+        original_refs=tuple(sorted(original_refs)),
     )
     return ClaimedBatch(batch_id, job)
 

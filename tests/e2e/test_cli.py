@@ -119,3 +119,27 @@ def test_recipients_import_and_export_through_the_cli(tmp_path: Path) -> None:
     text = out.read_bytes().decode("cp932")
     assert text.startswith("氏名,メールアドレス,LINE ID,電話番号")
     assert "090-1234-5678" in text and "03-1234-5678" in text  # leading zeros kept
+
+
+def test_correct_and_cancel_through_the_cli(tmp_path: Path) -> None:
+    base = ("--data-dir", str(tmp_path))
+    sent = json.loads(issei(*base, "send", "--title", "給水所", "--body", "北公園で給水します。",
+                            "--media", "email,line", "--wait", "--json").stdout)
+    result = issei(*base, "correct", sent["message_id"], "--body", "南公園で給水します。",
+                   "--wait", "--json")
+    assert result.returncode == 0, result.stderr
+    corrected = json.loads(result.stdout)
+    assert corrected["kind"] == "correction"
+    assert corrected["correction_of"] == sent["message_id"]
+    for medium in ("email", "line"):
+        assert corrected["media"][medium]["sent"] == sent["media"][medium]["sent"]
+    result = issei(*base, "cancel", sent["message_id"], "--reason", "誤送信", "--wait", "--json")
+    assert result.returncode == 0, result.stderr
+    status = json.loads(issei(*base, "status", sent["message_id"], "--json").stdout)
+    assert [f["kind"] for f in status["followed_by"]] == ["correction", "cancellation"]
+    again = issei(*base, "cancel", sent["message_id"])
+    assert again.returncode == 2 and "すでに取り消されています" in again.stderr
+    subjects = [json.loads(line)["subject"] for line in
+                (tmp_path / "drill" / "email.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert any(s.startswith("【訓練】【訂正】給水所") for s in subjects)
+    assert any(s.startswith("【訓練】【取消】給水所") for s in subjects)
