@@ -37,6 +37,7 @@ T = TypeVar("T")
 
 IDLE_POLL_SECONDS = 1.0
 PROGRESS_INTERVAL_SECONDS = 0.1
+RECOVER_INTERVAL_SECONDS = 2.0
 
 
 def worker_identity() -> str:
@@ -146,7 +147,10 @@ class Engine:
         """Deliver until cancelled, or (until_idle) until nothing is queued or in flight."""
         self._loop = asyncio.get_running_loop()
         await self.recover()
-        tasks = [asyncio.create_task(self._publish_progress(), name="issei-progress")]
+        tasks = [
+            asyncio.create_task(self._publish_progress(), name="issei-progress"),
+            asyncio.create_task(self._recover_periodically(), name="issei-recover"),
+        ]
         for medium in sorted(self._all_media()):
             driver = self.drivers.get(medium) or self.training_drivers.get(medium)
             assert driver is not None
@@ -251,6 +255,14 @@ class Engine:
         self._wake.set()
         if any(r.outcome is Outcome.TEMPORARY for r in result.results):
             self.wake(job.medium)  # a retry was scheduled: sleeping workers recompute when
+
+    async def _recover_periodically(self) -> None:
+        """Another worker or console may die while this one runs: take over its batches when
+        its process is gone (same PC) or its lease has run out (another PC)."""
+        while True:
+            await asyncio.sleep(RECOVER_INTERVAL_SECONDS)
+            if await self.recover():
+                self.wake()
 
     async def _publish_progress(self) -> None:
         """Coalesce progress: the first batch is reported at once, then at most every 100 ms.

@@ -1,0 +1,108 @@
+"""Several workers on one PostgreSQL outbox: SKIP LOCKED claims, one worker killed mid-send."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from app.db.models import Delivery, Recipient
+from app.db.session import make_engine, upgrade
+from tests.helpers import line_user_id
+from tests.peers.line_peer import Fault, LinePeer
+from tests.peers.smtp_peer import SmtpPeer
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "shared-pg-token"
+
+
+def _issei(args: list[str], config: Path, data: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "widgets.launcher", "--config", str(config), "--data-dir",
+         str(data), *args],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "ISSEI_LINE_ACCESS_TOKEN": TOKEN},
+    )
+
+
+def _pending(url: str, message_id: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.scalar(
+                select(func.count()).select_from(Delivery).where(
+                    Delivery.message_id == message_id, Delivery.state.in_(["queued", "sending"])
+                )
+            ) or 0)
+    finally:
+        engine.dispose()
+
+
+def test_two_workers_one_killed_nobody_lost_line_exactly_once(
+    tmp_path: Path, pg_url: str
+) -> None:
+    emails = [f"r{i:05d}@example.jp" for i in range(6000)]
+    users = [line_user_id(i) for i in range(6000)]
+    with SmtpPeer() as smtp, LinePeer(token=TOKEN) as line:
+        line.script(Fault.slow(0.2, accept=True), times=6)  # keep LINE batches in flight
+        config = tmp_path / "issei.toml"
+        config.write_text(
+            f'[database]\nurl = "{pg_url}"\n'
+            f'[channels.email]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "none"\n'
+            'recipients_per_transaction = 50\nconnections = 2\n'
+            f'[channels.line]\nbase_url = "{line.base_url}"\nconcurrency = 2\n',
+            encoding="utf-8",
+        )
+        engine = make_engine(pg_url)
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(insert(Recipient), [
+                {"email": e, "line_user_id": u, "name": ""} for e, u in zip(emails, users,
+                                                                             strict=True)
+            ])
+        engine.dispose()
+        queued = _issei(["send", "--title", "土砂災害警戒情報", "--body", "警戒してください。",
+                         "--media", "email,line", "--json"], config, tmp_path / "q")
+        out, err = queued.communicate(timeout=120)
+        assert queued.returncode == 0, err
+        message_id = json.loads(out)["message_id"]
+
+        workers = [_issei(["worker"], config, tmp_path / f"w{i}") for i in range(2)]
+        try:
+            deadline = time.monotonic() + 60
+            while len(smtp.delivered_to()) < len(emails) // 5:
+                assert time.monotonic() < deadline, "no progress"
+                time.sleep(0.01)
+            workers[0].send_signal(signal.SIGKILL)
+            workers[0].communicate(timeout=10)
+            deadline = time.monotonic() + 120
+            while _pending(pg_url, message_id):
+                assert time.monotonic() < deadline, "the surviving worker did not finish"
+                assert workers[1].poll() is None, workers[1].communicate()[1]
+                time.sleep(0.2)
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.send_signal(signal.SIGKILL)
+                worker.communicate(timeout=10)
+        status = _issei(["status", message_id, "--json"], config, tmp_path / "s")
+        out, _ = status.communicate(timeout=60)
+        counts = json.loads(out)["media"]
+
+    received = Counter(smtp.delivered_to())
+    assert set(received) == set(emails), "an e-mail recipient was lost"
+    email_duplicates = sum(n - 1 for n in received.values())
+    assert email_duplicates <= 2 * 50  # what the killed worker had in flight
+    assert email_duplicates <= counts["email"]["duplicates"]
+    line.assert_clean()
+    assert set(line.delivered) == set(users) and max(line.delivered.values()) == 1
+    assert counts["line"]["duplicates"] == 0
+    for medium in ("email", "line"):
+        assert counts[medium]["sent"] == counts[medium]["total"] == 6000
