@@ -65,7 +65,14 @@ class MessageHalted:
     cancelled: int
 
 
-Event = MessageQueued | DeliveryProgress | MessageFinished | MessageHalted
+@dataclass(frozen=True)
+class SharedChannel:
+    """Live updates from other consoles (PostgreSQL) stopped (False) or came back (True)."""
+
+    up: bool
+
+
+Event = MessageQueued | DeliveryProgress | MessageFinished | MessageHalted | SharedChannel
 Subscriber = Callable[[Event], None]
 
 

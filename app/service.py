@@ -19,7 +19,7 @@ from app.compose import render_all
 from app.config import Config
 from app.db.models import Recipient
 from app.db.session import is_sqlite, make_engine, session_factory, upgrade
-from app.dispatch import outbox
+from app.dispatch import notify, outbox
 from app.dispatch.audience import audience_count
 from app.dispatch.driver import DriverSet
 from app.dispatch.engine import Engine
@@ -79,12 +79,19 @@ class Issei:
             ),
             lease_seconds=config.lease_seconds,
             db_threads=1 if is_sqlite(self.db_engine) else 4,
+            listen_url=None if is_sqlite(self.db_engine)
+            else notify.psycopg_url(config.database_url),
         )
 
     # -- composing -------------------------------------------------------------------------
 
     def is_training(self, requested: bool) -> bool:
         return self.config.training or requested
+
+    def render(self, draft: Draft) -> list[Rendition]:
+        """The renditions alone (no audience, no database): cheap enough for every keystroke.
+        ``prepare`` renders the same way, then adds audience and driver findings."""
+        return render_all(_with_training(draft, self.is_training(draft.training)))
 
     def prepare(self, draft: Draft) -> Prepared:
         draft = _with_training(draft, self.is_training(draft.training))

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import utcnow
-from app.dispatch import outbox
+from app.dispatch import notify, outbox
 from app.dispatch.driver import (
     BatchResult,
     DriverSet,
@@ -30,7 +30,7 @@ from app.dispatch.driver import (
 )
 from app.dispatch.ratelimit import TokenBucket
 from app.domain import Medium
-from app.events import DeliveryProgress, EventBus, MessageFinished
+from app.events import DeliveryProgress, EventBus, MessageFinished, SharedChannel
 
 log = logging.getLogger("issei.dispatch")
 T = TypeVar("T")
@@ -82,6 +82,7 @@ class Engine:
         policy: outbox.RetryPolicy | None = None,
         lease_seconds: float = 120.0,
         db_threads: int = 1,
+        listen_url: str | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.drivers = drivers
@@ -96,6 +97,8 @@ class Engine:
         self._buckets: dict[Medium, TokenBucket] = {}
         self._random = random.Random()
         self.in_flight = 0
+        self.listen_url = listen_url  # PostgreSQL: hear other consoles' and workers' progress
+        self.shared_channel_up: bool | None = None  # None: no shared channel (SQLite)
         self._loop: asyncio.AbstractEventLoop | None = None  # set while run() runs
         self._dirty: dict[str, set[str]] = {}  # message id -> errors since the last report
         self._progress = asyncio.Event()
@@ -151,6 +154,11 @@ class Engine:
             asyncio.create_task(self._publish_progress(), name="issei-progress"),
             asyncio.create_task(self._recover_periodically(), name="issei-recover"),
         ]
+        if self.listen_url and not until_idle:
+            tasks.append(asyncio.create_task(
+                notify.listen(self.listen_url, self._heard, self._channel_state),
+                name="issei-listen",
+            ))
         for medium in sorted(self._all_media()):
             driver = self.drivers.get(medium) or self.training_drivers.get(medium)
             assert driver is not None
@@ -255,6 +263,15 @@ class Engine:
         self._wake.set()
         if any(r.outcome is Outcome.TEMPORARY for r in result.results):
             self.wake(job.medium)  # a retry was scheduled: sleeping workers recompute when
+
+    def _heard(self, message_id: str) -> None:
+        """Another process changed this message's deliveries: report fresh counts."""
+        self._dirty.setdefault(message_id, set())
+        self._progress.set()
+
+    def _channel_state(self, up: bool) -> None:
+        self.shared_channel_up = up
+        self.events.publish(SharedChannel(up))
 
     async def _recover_periodically(self) -> None:
         """Another worker or console may die while this one runs: take over its batches when

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.models import Delivery, DeliveryBatch, Message, RenditionRow, utcnow
 from app.dispatch.audience import audience_select, single_target
 from app.dispatch.driver import BatchJob, BatchResult, Outcome, Target
+from app.dispatch.notify import announce
 from app.domain import DeliveryState, Draft, Medium, Rendition
 from app.events import MediumCounts
 
@@ -118,6 +119,7 @@ def submit(
                 )
             )
         session.flush()
+        announce(session, message_id)
         for medium, size in batch_sizes.items():
             written[medium] = _fill_medium(
                 session, message_id, draft, medium, max(1, size), medium in broadcast_media, now,
@@ -380,6 +382,7 @@ def record(
         )
         if result.medium_error:
             _fail_remaining(session, job.message_id, job.medium.value, result.medium_error, now)
+        announce(session, job.message_id)
     return Recorded(job.message_id, job.medium.value, not retry_ids, result.medium_error)
 
 
@@ -526,6 +529,7 @@ def halt(session_factory: sessionmaker[Session], message_id: str) -> int:
         session.execute(
             update(DeliveryBatch).where(DeliveryBatch.id.in_(queued)).values(state=BATCH_DONE)
         )
+        announce(session, message_id)
     return int(cancelled or 0)
 
 

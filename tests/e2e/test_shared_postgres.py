@@ -106,3 +106,75 @@ def test_two_workers_one_killed_nobody_lost_line_exactly_once(
     assert counts["line"]["duplicates"] == 0
     for medium in ("email", "line"):
         assert counts[medium]["sent"] == counts[medium]["total"] == 6000
+
+
+def test_a_console_sees_another_workers_progress_within_a_second(
+    tmp_path: Path, pg_url: str
+) -> None:
+    import asyncio
+
+    from app.config import Config
+    from app.dispatch.driver import DriverSet
+    from app.events import DeliveryProgress, Event, MessageFinished
+    from app.service import Issei
+
+    emails = [f"r{i:04d}@example.jp" for i in range(3000)]
+    with SmtpPeer() as smtp:
+        config = tmp_path / "issei.toml"
+        config.write_text(
+            f'[database]\nurl = "{pg_url}"\n'
+            f'[channels.email]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "none"\n'
+            'recipients_per_transaction = 20\nconnections = 1\n',
+            encoding="utf-8",
+        )
+        engine = make_engine(pg_url)
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(insert(Recipient), [{"email": e, "name": ""} for e in emails])
+        engine.dispose()
+        queued = _issei(["send", "--title", "t", "--body", "b", "--media", "email", "--json"],
+                        config, tmp_path / "q")
+        out, err = queued.communicate(timeout=120)
+        assert queued.returncode == 0, err
+        message_id = json.loads(out)["message_id"]
+
+        # The watching console delivers nothing itself: it has no drivers.
+        console = Issei(Config(database_url=pg_url, data_dir=tmp_path / "console",
+                               training=False, embedded=False), DriverSet(), DriverSet())
+        seen: list[tuple[float, int]] = []
+        finished: list[float] = []
+
+        def on_event(event: Event) -> None:
+            if isinstance(event, DeliveryProgress) and event.message_id == message_id:
+                seen.append((time.monotonic(), event.counts.sent))
+            elif isinstance(event, MessageFinished) and event.message_id == message_id:
+                finished.append(time.monotonic())
+
+        console.events.subscribe(on_event)
+
+        async def watch() -> float:
+            runner = asyncio.create_task(console.engine.run())
+            await asyncio.sleep(0.5)  # listening before the worker starts
+            worker = _issei(["worker"], config, tmp_path / "w")
+            try:
+                deadline = time.monotonic() + 60
+                while not smtp.delivered_to():
+                    assert time.monotonic() < deadline
+                    await asyncio.sleep(0.005)
+                first_delivery = time.monotonic()
+                while not finished:
+                    assert time.monotonic() < deadline, "the console never saw the end"
+                    await asyncio.sleep(0.05)
+                return first_delivery
+            finally:
+                worker.send_signal(signal.SIGKILL)
+                worker.communicate(timeout=10)
+                runner.cancel()
+                await asyncio.gather(runner, return_exceptions=True)
+                await console.aclose()
+
+        first_delivery = asyncio.run(watch())
+    assert console.engine.shared_channel_up is True
+    first_seen = next(t for t, sent in seen if sent > 0)
+    assert first_seen - first_delivery < 1.0
+    assert seen[-1][1] == len(emails)
