@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.accounts import cli as accounts_cli
 from app.config import ConfigError, load_config
 from app.domain import Draft, parse_category, parse_media, parse_urgency
 from app.events import DeliveryProgress, Event, MediumCounts
@@ -33,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help="データフォルダ")
     parser.add_argument("-v", "--verbose", action="store_true", help="詳しいログ")
     parser.add_argument("--log-json", action="store_true", help="ログをJSON行で標準エラーに出す")
+    parser.add_argument("--operator", help="操作者のログイン名（パスワードは "
+                                           "ISSEI_OPERATOR_PASSWORD か入力）")
     sub = parser.add_subparsers(dest="verb")
 
     send = sub.add_parser("send", help="一斉配信する")
@@ -94,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     asub = audit_p.add_subparsers(dest="audit_verb", required=True)
     asub.add_parser("verify", help="改ざんがないか確かめる")
 
+    accounts_cli.add_subparsers(sub)
+
     gui = sub.add_parser("gui", help="コンソールを開く（既定）")
     gui.add_argument("--smoke-test", action="store_true")
     gui.add_argument("--screenshots", type=Path)
@@ -109,6 +114,7 @@ def status_json(issei: Issei, message_id: str) -> dict[str, Any]:
     }
     links = issei.message_links(message_id)
     result["kind"] = links.get("kind", "alert")
+    result["approval"] = links.get("approval", "none")
     if links.get("correction_of"):
         result["correction_of"] = links["correction_of"]
     if links.get("followed_by"):
@@ -163,8 +169,10 @@ async def _run_send(issei: Issei, args: argparse.Namespace) -> int:
             areas=tuple(a for part in args.area for a in part.split(",") if a.strip()),
             training=args.training,
         )
-        message_id = issei.send(draft)
-    except (ValueError, OSError) as exc:
+        message_id = issei.send(
+            draft, signed_in=accounts_cli.signed_in_from_args(issei, args.operator)
+        )
+    except (ValueError, OSError, PermissionError) as exc:
         return _invalid(str(exc), args.json)
     if args.wait:
         await _deliver(issei, message_id, quiet=args.json)
@@ -239,6 +247,8 @@ async def _run(args: argparse.Namespace) -> int:
             n = issei.halt(args.message_id)
             print(f"未送信の {n} 件を取りやめました")
             return EXIT_OK
+        if accounts_cli.handles(args.verb):
+            return accounts_cli.run(issei, args)
         if args.verb in ("correct", "cancel"):
             return await _run_follow_up(issei, args)
         if args.verb == "retry":

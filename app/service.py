@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit
+from app.accounts import approval
+from app.accounts.operators import SignedIn, accounts_enabled
 from app.compose import render_all
 from app.config import Config
 from app.db.models import Recipient
@@ -41,9 +43,15 @@ log = logging.getLogger("issei.service")
 class SendRefusedError(ValueError):
     """The draft cannot be sent as it is; ``findings`` say why, for the operator."""
 
-    def __init__(self, findings: list[tuple[Medium, Finding]]) -> None:
+    def __init__(self, findings: list[tuple[Medium | None, Finding]]) -> None:
         self.findings = findings
-        super().__init__("\n".join(f"{m.label}: {f.message}" for m, f in findings))
+        super().__init__("\n".join(
+            f"{m.label}: {f.message}" if m is not None else f.message for m, f in findings
+        ))
+
+
+class NotSignedInError(PermissionError):
+    """Accounts are enabled and nobody signed in (or the approver may not approve)."""
 
 
 @dataclass
@@ -123,10 +131,33 @@ class Issei:
             )
         return prepared
 
-    def send(self, draft: Draft, *, operator: str = "") -> str:
-        """Validate, then write the whole send to the outbox in one transaction."""
+    def send(self, draft: Draft, *, operator: str = "", signed_in: SignedIn | None = None,
+             automatic: str | None = None, hold_for_approval: bool = False) -> str:
+        """Validate, check permissions and the approval policy, then write the whole send to
+        the outbox in one transaction (with its audit row).
+
+        ``signed_in``: the operator at the console; needed once accounts exist.
+        ``automatic``: the trigger rule's name for automatic sends, which follow their rule
+        (``hold_for_approval`` for a rule in confirm mode) instead of the operator policy.
+        """
         if not draft.media:
             raise ValueError("配信する媒体を1つ以上選んでください")
+        with self.sessions() as session:
+            enabled = accounts_enabled(session)
+            rule = approval.requirement_for(session, draft)
+        if signed_in is not None:
+            operator = signed_in.login
+            refusals = signed_in.refusals(draft)
+            if refusals:
+                raise SendRefusedError(refusals)
+        elif automatic is not None:
+            operator = operator or f"自動配信: {automatic}"
+        elif enabled:
+            raise NotSignedInError("配信するにはサインインしてください")
+        if automatic is not None:
+            held = hold_for_approval
+        else:
+            held = enabled and rule.requirement == approval.SECOND
         prepared = self.prepare(draft)
         if prepared.errors:
             raise SendRefusedError(prepared.errors)
@@ -139,11 +170,7 @@ class Issei:
             batch_sizes[medium] = driver.capabilities.batch_size
             if driver.capabilities.broadcast:
                 broadcast.add(medium)
-        message_id, written = outbox.submit(
-            self.sessions, prepared.draft, prepared.renditions, batch_sizes, frozenset(broadcast),
-            created_by=operator, console=self.console,
-        )
-        with self.sessions.begin() as session:
+        def audit_send(session: Session, message_id: str, written: dict[Medium, int]) -> None:
             audit.append(
                 session, "send", operator=operator, console=self.console,
                 message_id=message_id,
@@ -152,14 +179,103 @@ class Issei:
                     "media": {m.value: n for m, n in written.items()},
                     "title": prepared.draft.title,
                     "digest": _digest(prepared.draft),
+                    "department": signed_in.department if signed_in else "",
+                    "approval": "pending" if held else (
+                        f"automatic: {automatic}" if automatic is not None else rule.requirement
+                    ),
+                    "policy_rule": rule.name if automatic is None else "",
                 },
             )
+
+        message_id, _written = outbox.submit(
+            self.sessions, prepared.draft, prepared.renditions, batch_sizes, frozenset(broadcast),
+            created_by=operator, console=self.console, held=held,
+            department=signed_in.department if signed_in else "", on_written=audit_send,
+        )
         counts = self.counts(message_id)
         self.events.publish(MessageQueued(message_id, prepared.draft.training, counts))
         self.engine.wake()
         log.info("message queued id=%s training=%s media=%s", message_id,
                  prepared.draft.training, {m: c.total for m, c in counts.items()})
         return message_id
+
+    # -- approval (承認) ---------------------------------------------------------------------
+
+    def pending_approvals(self) -> list[dict[str, object]]:
+        """Sends waiting for a second operator, oldest first, for every console's panel."""
+        from app.db.models import Message
+
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(Message).where(Message.approval == "pending")
+                .order_by(Message.created_at)
+            ).all()
+            return [
+                {"message_id": m.id, "title": m.title, "created_by": m.created_by,
+                 "department": m.department, "urgency": m.urgency, "media": list(m.media),
+                 "training": m.training, "created_at": m.created_at.isoformat()}
+                for m in rows
+            ]
+
+    def approve(self, message_id: str, approver: SignedIn) -> int:
+        """A second operator approves: the held send is released to the workers."""
+        self._check_approver(message_id, approver)
+        n = outbox.release(self.sessions, message_id, "approved", approver.login)
+        self._audit_decision("approve", message_id, approver.login, {"batches": n})
+        self.engine.wake()
+        return n
+
+    def reject(self, message_id: str, approver: SignedIn, reason: str) -> int:
+        self._check_approver(message_id, approver)
+        if not reason.strip():
+            raise ValueError("差し戻す理由を入力してください")
+        n = outbox.reject(self.sessions, message_id, approver.login, reason.strip())
+        self._audit_decision("reject", message_id, approver.login,
+                             {"reason": reason.strip(), "cancelled": n})
+        return n
+
+    def override(self, message_id: str, operator: SignedIn, reason: str) -> int:
+        """Emergency override: the sender releases their own held send, with a reason.
+
+        For when no second operator can be reached in time; the audit log names who and why.
+        """
+        if not operator.role.may_send:
+            raise NotSignedInError(f"{operator.role.label}は配信できません")
+        if len(reason.strip()) < 4:
+            raise ValueError("緊急時の承認省略には理由を入力してください")
+        if self._approval_state(message_id)[0] != "pending":
+            raise ValueError("この配信は承認待ちではありません")
+        n = outbox.release(self.sessions, message_id, "overridden", operator.login,
+                           reason.strip())
+        self._audit_decision("override", message_id, operator.login, {"reason": reason.strip()})
+        log.warning("approval overridden message=%s by=%s reason=%s", message_id,
+                    operator.login, reason.strip())
+        self.engine.wake()
+        return n
+
+    def _approval_state(self, message_id: str) -> tuple[str, str]:
+        from app.db.models import Message
+
+        with self.sessions() as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                raise ValueError(f"配信ID {message_id} は見つかりません")
+            return message.approval, message.created_by
+
+    def _check_approver(self, message_id: str, approver: SignedIn) -> None:
+        state, sender = self._approval_state(message_id)
+        if state != "pending":
+            raise ValueError("この配信は承認待ちではありません")
+        if not approver.role.may_approve:
+            raise NotSignedInError(f"{approver.role.label}は承認できません（承認者・管理者のみ）")
+        if approver.login == sender:
+            raise NotSignedInError("自分の配信は承認できません。別の承認者が承認してください")
+
+    def _audit_decision(self, action: str, message_id: str, who: str,
+                        detail: dict[str, object]) -> None:
+        with self.sessions.begin() as session:
+            audit.append(session, action, operator=who, console=self.console,
+                         message_id=message_id, detail=detail)
 
     # -- corrections and cancellations (訂正・取消) ----------------------------------------
 
@@ -266,6 +382,7 @@ class Issei:
             ).all()
             return {
                 "kind": message.kind,
+                "approval": message.approval,
                 "correction_of": message.correction_of,
                 "followed_by": [{"message_id": i, "kind": k} for i, k in followers],
             }

@@ -40,6 +40,10 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     sender_name: Mapped[str] = mapped_column(String(100), default="")
+    # What the department may send: category codes, media, areas. Empty: no limit.
+    allowed_categories: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    allowed_media: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    allowed_areas: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
 
 
 class Operator(Base):
@@ -137,6 +141,12 @@ class Message(Base):
     correction_of: Mapped[str | None] = mapped_column(ForeignKey("messages.id"))
     # alert | correction (訂正) | cancellation (取消); the last two point at correction_of
     kind: Mapped[str] = mapped_column(String(20), default="alert", server_default="alert")
+    # none | pending (batches held until a second operator approves) | approved | rejected |
+    # overridden (released by an emergency override, with a reason)
+    approval: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    approval_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    approval_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    department: Mapped[str] = mapped_column(String(100), default="", server_default="")
     renditions: Mapped[list[RenditionRow]] = relationship(
         back_populates="message", lazy="selectin"
     )
@@ -202,6 +212,19 @@ class Delivery(Base):
     provider_ref: Mapped[str | None] = mapped_column(String(200))
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ApprovalRule(Base):
+    """One row of the approval policy the administrator edits; the first match applies."""
+
+    __tablename__ = "approval_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    urgencies: Mapped[list[Any]] = mapped_column(default=list)  # empty: any
+    categories: Mapped[list[Any]] = mapped_column(default=list)  # empty: any
+    all_residents: Mapped[bool | None] = mapped_column(Boolean)  # None: either
+    requirement: Mapped[str] = mapped_column(String(20))  # hold | second
 
 
 class AuditEntry(Base):

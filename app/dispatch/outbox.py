@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -39,6 +39,7 @@ SENT = DeliveryState.SENT.value
 FAILED = DeliveryState.FAILED.value
 CANCELLED = DeliveryState.CANCELLED.value
 BATCH_DONE = "done"
+HELD = "held"  # a batch waiting for a second operator's approval; never claimed
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def submit(
     created_by: str = "",
     console: str = "",
     correction_of: str | None = None,
+    held: bool = False,
+    department: str = "",
+    on_written: Callable[[Session, str, dict[Medium, int]], None] | None = None,
 ) -> tuple[str, dict[Medium, int]]:
     """Write the message, its renditions, its batches and every delivery in ONE transaction.
 
@@ -102,6 +106,8 @@ def submit(
                 console=console,
                 correction_of=correction_of,
                 kind=draft.kind,
+                approval="pending" if held else "none",
+                department=department,
             )
         )
         session.flush()
@@ -123,8 +129,10 @@ def submit(
         for medium, size in batch_sizes.items():
             written[medium] = _fill_medium(
                 session, message_id, draft, medium, max(1, size), medium in broadcast_media, now,
-                correction_of,
+                correction_of, HELD if held else QUEUED,
             )
+        if on_written is not None:  # e.g. the audit row: it commits with the send or not at all
+            on_written(session, message_id, written)
     return message_id, written
 
 
@@ -137,6 +145,7 @@ def _fill_medium(
     line_broadcast: bool,
     now: dt.datetime,
     follows: str | None = None,
+    batch_state: str = "queued",
 ) -> int:
     """Queue one medium's deliveries. A correction or cancellation (``follows``) goes to
     exactly those who received the original on this medium, not to today's audience."""
@@ -160,7 +169,7 @@ def _fill_medium(
                 "seq": seq,
                 "language": "ja",
                 "idempotency_key": str(uuid.uuid4()),
-                "state": QUEUED,
+                "state": batch_state,
                 "attempts": 0,
                 "next_attempt_at": now,
             }
@@ -513,13 +522,54 @@ def next_due(session_factory: sessionmaker[Session], media: Iterable[str]) -> dt
     return value
 
 
+def release(session_factory: sessionmaker[Session], message_id: str, approval: str,
+            by: str, note: str = "") -> int:
+    """Approval (or an emergency override): held batches join the queue now."""
+    now = utcnow()
+    with session_factory.begin() as session:
+        message = session.get(Message, message_id, with_for_update=True)
+        if message is None or message.approval != "pending":
+            return 0
+        message.approval, message.approval_by, message.approval_note = approval, by, note
+        n = session.execute(
+            update(DeliveryBatch)
+            .where(DeliveryBatch.message_id == message_id, DeliveryBatch.state == HELD)
+            .values(state=QUEUED, next_attempt_at=now)
+        ).rowcount
+        announce(session, message_id)
+    return int(n or 0)
+
+
+def reject(session_factory: sessionmaker[Session], message_id: str, by: str, note: str) -> int:
+    """A refused approval: nothing of it is ever sent."""
+    now = utcnow()
+    with session_factory.begin() as session:
+        message = session.get(Message, message_id, with_for_update=True)
+        if message is None or message.approval != "pending":
+            return 0
+        message.approval, message.approval_by, message.approval_note = "rejected", by, note
+        held = select(DeliveryBatch.id).where(
+            DeliveryBatch.message_id == message_id, DeliveryBatch.state == HELD
+        )
+        n = session.execute(
+            update(Delivery)
+            .where(Delivery.batch_id.in_(held), Delivery.state == QUEUED)
+            .values(state=CANCELLED, last_error=f"承認されませんでした: {note}", updated_at=now)
+        ).rowcount
+        session.execute(
+            update(DeliveryBatch).where(DeliveryBatch.id.in_(held)).values(state=BATCH_DONE)
+        )
+        announce(session, message_id)
+    return int(n or 0)
+
+
 def halt(session_factory: sessionmaker[Session], message_id: str) -> int:
     """Stop a running send: everything still queued is cancelled; what is in flight finishes."""
     now = utcnow()
     with session_factory.begin() as session:
         session.execute(update(Message).where(Message.id == message_id).values(halted_at=now))
         queued = select(DeliveryBatch.id).where(
-            DeliveryBatch.message_id == message_id, DeliveryBatch.state == QUEUED
+            DeliveryBatch.message_id == message_id, DeliveryBatch.state.in_([QUEUED, HELD])
         )
         cancelled = session.execute(
             update(Delivery)

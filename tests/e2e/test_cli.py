@@ -143,3 +143,41 @@ def test_correct_and_cancel_through_the_cli(tmp_path: Path) -> None:
                 (tmp_path / "drill" / "email.jsonl").read_text(encoding="utf-8").splitlines()]
     assert any(s.startswith("【訓練】【訂正】給水所") for s in subjects)
     assert any(s.startswith("【訓練】【取消】給水所") for s in subjects)
+
+
+def test_accounts_and_approval_through_the_cli(tmp_path: Path) -> None:
+    base = ("--data-dir", str(tmp_path))
+
+    def run(*args: str, password: str | None = None, new: str | None = None
+            ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        if password:
+            env["ISSEI_OPERATOR_PASSWORD"] = password
+        if new:
+            env["ISSEI_NEW_OPERATOR_PASSWORD"] = new
+        return subprocess.run([sys.executable, "-m", "widgets.launcher", *base, *args],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+
+    assert run("departments", "add", "危機管理課").returncode == 0
+    assert run("operators", "add", "sato", "--role", "配信者", "--department", "危機管理課",
+               new="sato-password").returncode == 0
+    assert run("operators", "add", "suzuki", "--role", "承認者", "--department", "危機管理課",
+               new="suzuki-password").returncode == 0
+    refused = run("send", "--title", "t", "--body", "b", "--media", "email")
+    assert refused.returncode == 2 and "サインイン" in refused.stderr
+    sent = run("--operator", "sato", "send", "--title", "避難指示", "--body", "避難してください",
+               "--media", "email", "--urgency", "緊急", "--wait", "--json",
+               password="sato-password")
+    assert sent.returncode == 0, sent.stderr
+    data = json.loads(sent.stdout)
+    assert data["approval"] == "pending" and data["media"]["email"]["sent"] == 0
+    own = run("--operator", "sato", "approve", data["message_id"], password="sato-password")
+    assert own.returncode == 2 and "承認できません" in own.stderr
+    approved = run("--operator", "suzuki", "approve", data["message_id"],
+                   password="suzuki-password")
+    assert approved.returncode == 0, approved.stderr
+    assert run("worker", "--until-idle").returncode == 0
+    status = json.loads(run("status", data["message_id"], "--json").stdout)
+    assert status["approval"] == "approved"
+    assert status["media"]["email"]["sent"] == status["media"]["email"]["total"] > 0
+    assert "監査ログに問題はありません" in run("audit", "verify").stdout

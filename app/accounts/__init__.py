@@ -1,0 +1,1 @@
+"""Operators, departments, permissions and the approval policy (issue: no mis-sends)."""
