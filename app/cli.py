@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit_p = sub.add_parser("audit", help="監査ログ")
     asub = audit_p.add_subparsers(dest="audit_verb", required=True)
     asub.add_parser("verify", help="改ざんがないか確かめる")
+    aexport = asub.add_parser("export", help="CSVに書き出す（Excel向け CP932）")
+    aexport.add_argument("file", type=Path)
+    aexport.add_argument("--encoding", default="cp932", choices=["cp932", "utf-8-sig"])
 
     accounts_cli.add_subparsers(sub)
 
@@ -268,6 +271,14 @@ async def _run(args: argparse.Namespace) -> int:
         if args.verb == "audit":
             from app import audit
 
+            if args.audit_verb == "export":
+                with issei.sessions() as session:
+                    problems = audit.export_csv(session, args.file, args.encoding)
+                for p in problems:
+                    print(p, file=sys.stderr)
+                if not problems:
+                    print(f"監査ログを書き出しました: {args.file}")
+                return EXIT_OK if not problems else EXIT_INVALID
             with issei.sessions() as session:
                 problems = audit.verify(session)
             for p in problems:

@@ -177,3 +177,29 @@ def test_automatic_sends_follow_their_rule_not_the_operator_policy(tmp_path: Pat
         assert issei.message_links(confirm)["approval"] == "pending"
 
     with_issei(config, body)
+
+
+def test_audit_export_is_cp932_and_refuses_what_cp932_cannot_hold(tmp_path: Path) -> None:
+    config = make_config(tmp_path, f"sqlite:///{tmp_path}/e.db",
+                         email=EmailChannel(host="127.0.0.1", port=1))
+
+    async def body(issei: Issei) -> None:
+        add_recipients(issei, ["a@example.jp"])
+        issei.send(Draft(title="髙橋①のお知らせ", body="本文", media=(Medium.EMAIL,)))
+        out = tmp_path / "audit.csv"
+        with issei.sessions() as s:
+            assert audit.export_csv(s, out) == []
+        text = out.read_bytes().decode("cp932")
+        assert text.startswith("日時,操作者,端末,操作,配信ID,内容,ハッシュ\r\n")
+        assert ",配信," in text and "髙橋①のお知らせ" in text
+        issei.send(Draft(title="𠮷野家の前で集合", body="本文", media=(Medium.EMAIL,)))
+        out.unlink()
+        with issei.sessions() as s:
+            problems = audit.export_csv(s, out)
+        assert problems and "「𠮷」は cp932 で書けません" in problems[0]
+        assert not out.exists()
+        with issei.sessions() as s:
+            assert audit.export_csv(s, out, "utf-8-sig") == []
+        assert "𠮷野家" in out.read_text(encoding="utf-8-sig")
+
+    with_issei(config, body)
