@@ -50,6 +50,14 @@ def add_subparsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     op_add.add_argument("--department", default="")
     op_add.add_argument("--name", default="")
 
+    secret = sub.add_parser("secret", help="媒体のトークン・パスワードをOSのキーリングに保存する")
+    secret_verbs = secret.add_subparsers(dest="secret_verb", required=True)
+    for verb, text in (("set", "保存する（値は入力か標準入力。二度と表示しません）"),
+                       ("forget", "削除する"), ("status", "保存済みか確かめる")):
+        parser = secret_verbs.add_parser(verb, help=text)
+        parser.add_argument("medium", help="例: line")
+        parser.add_argument("name", help="例: access_token")
+
     sub.add_parser("approvals", help="承認待ちの配信").add_argument("--json", action="store_true")
     for verb, text in (("approve", "承認する"), ("reject", "差し戻す"),
                        ("override", "緊急時に承認を省略して配信する（理由必須・監査記録）")):
@@ -57,6 +65,25 @@ def add_subparsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         parser.add_argument("message_id")
         if verb != "approve":
             parser.add_argument("--reason", required=True)
+
+
+def _run_secret(args: argparse.Namespace) -> int:
+    from app import secrets
+
+    if args.secret_verb == "status":
+        stored = secrets.is_stored(args.medium, args.name)
+        print("保存済みです" if stored else "保存されていません")
+        return 0 if stored else 1
+    if args.secret_verb == "forget":
+        print("削除しました" if secrets.forget(args.medium, args.name) else "保存されていません")
+        return 0
+    if sys.stdin.isatty():
+        value = getpass.getpass(f"{args.medium}.{args.name} の値（表示されません）: ")
+    else:
+        value = sys.stdin.readline().rstrip("\r\n")
+    secrets.store(args.medium, args.name, value)
+    print("保存しました（この値は二度と表示しません）")
+    return 0
 
 
 def signed_in_from_args(issei: Issei, login: str | None) -> SignedIn | None:
@@ -71,13 +98,14 @@ def signed_in_from_args(issei: Issei, login: str | None) -> SignedIn | None:
 
 
 def handles(verb: str | None) -> bool:
-    return verb in {"departments", "operators", "approvals", "approve", "reject", "override"}
+    return verb in {"departments", "operators", "approvals", "approve", "reject", "override",
+                    "secret"}
 
 
 def run(issei: Issei, args: argparse.Namespace) -> int:
     try:
         return _run(issei, args)
-    except (AccountError, PermissionError, ValueError) as exc:
+    except (AccountError, PermissionError, ValueError, RuntimeError) as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return 2
 
@@ -111,6 +139,8 @@ def _run(issei: Issei, args: argparse.Namespace) -> int:
                                  "department": args.department})
         print(f"操作者「{args.login}」（{role.label}）を追加しました")
         return 0
+    if args.verb == "secret":
+        return _run_secret(args)
     if args.verb == "approvals":
         pending = issei.pending_approvals()
         if args.json:

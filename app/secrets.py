@@ -1,0 +1,57 @@
+"""Secrets (channel tokens, passwords) in the OS keyring of the PC: Windows Credential
+Manager, macOS Keychain, Secret Service on Linux. Stored under service ``issei`` and user
+``<medium>.<name>``, read by app.config.read_secret (an environment variable wins).
+
+Nothing here ever returns a stored value to a screen: the settings dialog and the CLI can
+store, replace, delete and ask "is one stored?", never show it again.
+"""
+
+from __future__ import annotations
+
+import keyring
+from keyring.errors import KeyringError, PasswordDeleteError
+
+from app.config import KEYRING_SERVICE
+
+
+class SecretStoreError(RuntimeError):
+    """The keyring cannot be used on this PC; the message says what to do instead."""
+
+
+def _key(medium: str, name: str) -> str:
+    if not medium.isidentifier() or not name.isidentifier():
+        raise ValueError(f"秘密情報の名前が正しくありません: {medium}.{name}")
+    return f"{medium}.{name}"
+
+
+def _unavailable(exc: Exception, medium: str, name: str) -> SecretStoreError:
+    return SecretStoreError(
+        f"このPCではキーリングが使えません（{exc}）。"
+        f"環境変数 ISSEI_{medium.upper()}_{name.upper()} で渡してください"
+    )
+
+
+def store(medium: str, name: str, value: str) -> None:
+    if not value:
+        raise ValueError("空の値は保存できません")
+    try:
+        keyring.set_password(KEYRING_SERVICE, _key(medium, name), value)
+    except KeyringError as exc:
+        raise _unavailable(exc, medium, name) from exc
+
+
+def is_stored(medium: str, name: str) -> bool:
+    try:
+        return keyring.get_password(KEYRING_SERVICE, _key(medium, name)) is not None
+    except KeyringError:
+        return False
+
+
+def forget(medium: str, name: str) -> bool:
+    try:
+        keyring.delete_password(KEYRING_SERVICE, _key(medium, name))
+    except PasswordDeleteError:
+        return False
+    except KeyringError as exc:
+        raise _unavailable(exc, medium, name) from exc
+    return True
