@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     cancel.add_argument("--wait", action="store_true")
     cancel.add_argument("--json", action="store_true")
 
+    mark = sub.add_parser("mark", help="手作業の媒体（Lアラート入力など）を完了として記録する")
+    mark.add_argument("message_id")
+    mark.add_argument("medium", help="例: lalert")
+    mark.add_argument("--done", action="store_true", required=True, help="完了にする")
+    mark.add_argument("--note", default="", help="メモ（入力した人・時刻など）")
+    mark.add_argument("--json", action="store_true")
+
     retry = sub.add_parser("retry", help="失敗した配信を再送する")
     retry.add_argument("message_id")
     retry.add_argument("--medium")
@@ -203,6 +210,27 @@ async def _run_follow_up(issei: Issei, args: argparse.Namespace) -> int:
     return _exit_code(data) if args.wait else EXIT_OK
 
 
+def _run_mark(issei: Issei, args: argparse.Namespace) -> int:
+    """``issei mark MESSAGE_ID lalert --done``: a hand-operated medium is recorded as done."""
+    from app.dispatch.manual import MarkError, mark_done
+
+    try:
+        result = mark_done(issei.sessions, args.message_id, args.medium, note=args.note,
+                           console=issei.console)
+    except MarkError as exc:
+        return _invalid(str(exc), args.json)
+    data = status_json(issei, args.message_id)
+    data["marked"] = {"medium": result.medium, "deliveries": result.marked,
+                      "already": result.already}
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(f"{result.medium}: {result.marked} 件を完了（配信済み）として記録しました"
+              + (f"（{result.already} 件は記録済み）" if result.already else ""))
+        _print_status(data)
+    return EXIT_OK
+
+
 async def _deliver(issei: Issei, message_id: str, *, quiet: bool) -> None:
     def progress(event: Event) -> None:
         if isinstance(event, DeliveryProgress) and event.message_id == message_id and not quiet:
@@ -252,8 +280,14 @@ async def _run(args: argparse.Namespace) -> int:
             return EXIT_OK
         if accounts_cli.handles(args.verb):
             return accounts_cli.run(issei, args)
+        from app.voice import cli as voice_cli
+
+        if voice_cli.handles(args.verb):
+            return await voice_cli.run(issei, args)
         if args.verb in ("correct", "cancel"):
             return await _run_follow_up(issei, args)
+        if args.verb == "mark":
+            return _run_mark(issei, args)
         if args.verb == "retry":
             n = issei.retry_failed(args.message_id, args.medium)
             if args.wait:

@@ -18,7 +18,10 @@ import platformdirs
 log = logging.getLogger("issei.config")
 
 KEYRING_SERVICE = "issei"
-SECRET_KEYS = {"password", "access_token", "auth_token", "token", "secret", "api_key"}
+SECRET_KEYS = {
+    "password", "access_token", "auth_token", "token", "secret", "api_key",
+    "application_password", "page_access_token", "webhook_url", "service_account",
+}
 
 
 class ConfigError(ValueError):

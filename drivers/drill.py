@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import email
 import email.policy
+import email.utils
 import json
 import logging
 import socket
 import threading
+import urllib.parse
+import uuid
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -97,13 +101,143 @@ class _HttpHandler(BaseHTTPRequestHandler):
                 "body": body,
             },
         )
-        payload = b"{}"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        answer = ANSWERS.get(medium)
+        status, reply = answer("POST", "/" + rest, body, self) if answer else (200, {})
+        content_type = "application/json"
+        if isinstance(reply, bytes):  # a plain-text answer (Slack's "ok")
+            payload, content_type = reply, "text/plain; charset=utf-8"
+        else:
+            payload = json.dumps(reply, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("x-line-request-id", "drill")
         self.end_headers()
         self.wfile.write(payload)
+
+    def do_GET(self) -> None:
+        # Look-ups a driver makes before or after a send (WordPress: is our post already
+        # there?). Nothing is recorded: a drill records what the public would have received.
+        medium, _, rest = self.path.lstrip("/").partition("/")
+        answer = ANSWERS.get(medium)
+        status, reply = answer("GET", "/" + rest, None, self) if answer else (404, {})
+        payload = json.dumps(reply, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+# -- realistic answers per medium (so drivers parse in training what they parse for real) --
+
+DrillAnswer = Callable[[str, str, Any, BaseHTTPRequestHandler], tuple[int, Any]]
+
+
+class _WordPressDrill:
+    """WordPress's answers: 201 with the new post's id and link; look-ups by slug."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._posts: dict[str, dict[str, Any]] = {}  # slug -> post
+
+    def __call__(self, method: str, path: str, body: Any,
+                 handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
+        route, _, query = path.partition("?")
+        params = dict(urllib.parse.parse_qsl(query))
+        host = handler.headers.get("Host", LOOPBACK)
+        if method == "POST" and route == "/wp-json/wp/v2/posts" and isinstance(body, dict):
+            with self._lock:
+                post_id = len(self._posts) + 1
+                slug = str(body.get("slug") or f"drill-{post_id}")
+                post = {
+                    "id": post_id, "slug": slug, "status": body.get("status", "publish"),
+                    "link": f"http://{host}/website/{slug}/",
+                    "title": {"raw": (body.get("title") or {}).get("raw", "")},
+                }
+                self._posts[slug] = post
+            return 201, post
+        if method == "GET" and route == "/wp-json/wp/v2/posts":
+            with self._lock:
+                found = self._posts.get(params.get("slug", ""))
+            return 200, [found] if found else []
+        if method == "GET" and route == "/wp-json/wp/v2/categories":
+            slug = params.get("slug", "")
+            return 200, [{"id": 1, "slug": slug}] if slug else []
+        return 404, {"code": "rest_no_route", "message": "drill: no route",
+                     "data": {"status": 404}}
+
+
+def _accepted(method: str, path: str, body: Any,
+              handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
+    """A CAP aggregator or an L-Alert 連携システム: 202 Accepted for a document."""
+    return (202, {"accepted": True}) if method == "POST" else (404, {})
+
+
+def _twilio(method: str, path: str, body: Any,
+            handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
+    """Twilio Messages: 201 with a message sid on create; a fetch reports it delivered."""
+    now = email.utils.format_datetime(utcnow())
+    if method == "POST" and path.endswith("/Messages.json"):
+        form = dict(urllib.parse.parse_qsl(body if isinstance(body, str) else ""))
+        sid = "SM" + uuid.uuid4().hex
+        return 201, {"sid": sid, "status": "queued", "to": form.get("To"),
+                     "from": form.get("From"), "body": form.get("Body"),
+                     "num_segments": "1", "date_created": now, "error_code": None}
+    if method == "GET" and path.endswith("/Messages.json"):
+        return 200, {"messages": [], "page": 0, "page_size": 50}
+    if method == "GET" and "/Messages/" in path:
+        sid = path.rsplit("/", 1)[-1].removesuffix(".json")
+        return 200, {"sid": sid, "status": "delivered", "error_code": None, "date_sent": now}
+    return 404, {"code": 20404, "message": "drill: not found", "status": 404}
+
+
+def _x(method: str, path: str, body: Any,
+       handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
+    """X: 201 with the new post's id."""
+    text = body.get("text", "") if isinstance(body, dict) else ""
+    return 201, {"data": {"id": str(10**18 + uuid.uuid4().int % 10**18), "text": text}}
+
+
+def _facebook(method: str, path: str, body: Any,
+              handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
+    """Graph API feed: 200 with ``{page-id}_{post-id}``."""
+    page = path.strip("/").split("/")[1] if path.count("/") >= 2 else "0"
+    return 200, {"id": f"{page}_{uuid.uuid4().int % 10**16}"}
+
+
+def _fcm(method: str, path: str, body: Any,
+         handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
+    """FCM: the token endpoint, then the sent message's name."""
+    if path == "/token":
+        return 200, {"access_token": "drill-access-token", "expires_in": 3600,
+                     "token_type": "Bearer"}
+    project = path.split("/")[3] if path.startswith("/v1/projects/") else "drill"
+    return 200, {"name": f"projects/{project}/messages/{uuid.uuid4().int % 10**16}"}
+
+
+def _slack(method: str, path: str, body: Any,
+           handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
+    return 200, b"ok"  # an incoming webhook answers a plain "ok"
+
+
+def _teams(method: str, path: str, body: Any,
+           handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
+    return 202, {}  # a Workflows trigger answers 202 Accepted
+
+
+ANSWERS: dict[str, DrillAnswer] = {
+    "website": _WordPressDrill(),
+    "cap": _accepted,
+    "lalert": _accepted,
+    # issue 3, network media (the webhook and Apprise's json:// take the default 200 {})
+    "sms": _twilio,
+    "x": _x,
+    "facebook": _facebook,
+    "push": _fcm,
+    "slack": _slack,
+    "teams": _teams,
+}
 
 
 class DrillSink:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.config import Config, EmailChannel
 from app.dispatch.driver import Driver, DriverSet
 from app.domain import Medium
+from drivers import network_media, publishing
 from drivers.drill import LOOPBACK, DrillSink
 from drivers.email_smtp import EmailDriver, EmailSettings
 from drivers.line import LineDriver
@@ -25,6 +26,8 @@ def real_drivers(config: Config) -> DriverSet:
             requests_per_second=line.requests_per_second, concurrency=line.concurrency,
             timeout=line.timeout,
         )
+    drivers.update(publishing.real_drivers(config))  # website, CAP, L-Alert
+    drivers.update(network_media.real_drivers(config))  # SMS, X, Facebook, push, chat …
     return DriverSet(drivers, training=False)
 
 
@@ -44,4 +47,6 @@ def drill_drivers(config: Config, sink: DrillSink) -> DriverSet:
             concurrency=config.line.concurrency, simulated=True,
         ),
     }
+    drivers.update(publishing.drill_drivers(config, sink))  # website, CAP, L-Alert
+    drivers.update(network_media.drill_drivers(config, sink))  # SMS, X, Facebook, push …
     return DriverSet(drivers, training=True)

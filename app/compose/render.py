@@ -92,6 +92,35 @@ RENDERERS: dict[Medium, Callable[[Draft, str], Rendition]] = {
     Medium.LINE: render_line,
 }
 
+# Issue 3, website / CAP / L-Alert (imported here, after the core renderers, so that their
+# modules may use the helpers above without a cycle).
+from app.compose.cap import render_cap  # noqa: E402
+from app.compose.lalert import render_lalert  # noqa: E402
+from app.compose.website import render_website  # noqa: E402
+
+RENDERERS[Medium.WEBSITE] = render_website
+RENDERERS[Medium.CAP] = render_cap
+RENDERERS[Medium.LALERT] = render_lalert
+
+# Issue 3, network media: SMS, X, Facebook, app push, Slack, Teams, webhooks, Apprise.
+from app.compose.apprise import render_apprise  # noqa: E402
+from app.compose.facebook import render_facebook  # noqa: E402
+from app.compose.push import render_push  # noqa: E402
+from app.compose.slack import render_slack  # noqa: E402
+from app.compose.sms import render_sms  # noqa: E402
+from app.compose.teams import render_teams  # noqa: E402
+from app.compose.webhook import render_webhook  # noqa: E402
+from app.compose.x import render_x  # noqa: E402
+
+RENDERERS[Medium.SMS] = render_sms
+RENDERERS[Medium.X] = render_x
+RENDERERS[Medium.FACEBOOK] = render_facebook
+RENDERERS[Medium.PUSH] = render_push
+RENDERERS[Medium.SLACK] = render_slack
+RENDERERS[Medium.TEAMS] = render_teams
+RENDERERS[Medium.WEBHOOK] = render_webhook
+RENDERERS[Medium.APPRISE] = render_apprise
+
 
 def render(draft: Draft, medium: Medium, language: str = "ja") -> Rendition:
     renderer = RENDERERS.get(medium)

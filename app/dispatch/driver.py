@@ -55,6 +55,9 @@ class BatchResult:
     # Set when the failure concerns the medium itself (a refused token, a wrong host):
     # the engine then stops the rest of this medium's batches with the same reason.
     medium_error: str | None = None
+    # A medium operated by hand (L-Alert typed in by an operator): the work is handed over
+    # and the deliveries wait, still pending, until someone marks them done. No retries.
+    awaiting_operator: bool = False
 
     @classmethod
     def all(

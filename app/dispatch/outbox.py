@@ -40,6 +40,7 @@ FAILED = DeliveryState.FAILED.value
 CANCELLED = DeliveryState.CANCELLED.value
 BATCH_DONE = "done"
 HELD = "held"  # a batch waiting for a second operator's approval; never claimed
+AWAITING_OPERATOR = "manual"  # handed to an operator (e.g. L-Alert input); never claimed
 
 
 @dataclass(frozen=True)
@@ -336,6 +337,8 @@ def record(
             by_outcome[Outcome.TEMPORARY].append(target.delivery_id)
             errors[target.delivery_id] = "配信結果が返りませんでした"
 
+    if result.awaiting_operator:
+        return _await_operator(session_factory, claimed, result, now)
     out_of_attempts = job.attempt >= policy.max_attempts
     retry_ids = by_outcome[Outcome.TEMPORARY]
     failed_ids = list(by_outcome[Outcome.PERMANENT])
@@ -393,6 +396,28 @@ def record(
             _fail_remaining(session, job.message_id, job.medium.value, result.medium_error, now)
         announce(session, job.message_id)
     return Recorded(job.message_id, job.medium.value, not retry_ids, result.medium_error)
+
+
+def _await_operator(
+    session_factory: sessionmaker[Session], claimed: ClaimedBatch, result: BatchResult,
+    now: dt.datetime,
+) -> Recorded:
+    job = claimed.job
+    reason = next((r.error for r in result.results if r.error), "担当者の入力待ち")
+    ref = next((r.provider_ref for r in result.results if r.provider_ref), None)
+    with session_factory.begin() as session:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.batch_id == claimed.batch_id, Delivery.state == SENDING)
+            .values(state=QUEUED, last_error=reason, provider_ref=ref, updated_at=now)
+        )
+        session.execute(
+            update(DeliveryBatch).where(DeliveryBatch.id == claimed.batch_id).values(
+                state=AWAITING_OPERATOR, lease_until=None, claimed_by=None, last_error=reason
+            )
+        )
+        announce(session, job.message_id)
+    return Recorded(job.message_id, job.medium.value, True, None)
 
 
 def _fail_remaining(

@@ -1,0 +1,1 @@
+"""Input from outside: bulletins, alerts and feeds that other systems send us (untrusted)."""

@@ -1,0 +1,168 @@
+"""Optional bridge to Apprise: Mastodon, Discord, Telegram, ntfy … by Apprise URL.
+
+``[channels.apprise] urls = [...]`` (or, since such URLs often embed a token, the secret
+``ISSEI_APPRISE_URLS``, one URL a line). Each URL is one service. Apprise is optional: without
+the package the medium is refused with a clear message. Apprise's calls block, so they run in
+threads; a retry only repeats the URLs that failed (remembered per batch in this process).
+The provider reference lists the services reached, in Apprise's privacy form (no tokens).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.config import Config
+from app.dispatch.audience import PUBLIC
+from app.dispatch.driver import (
+    BatchJob,
+    BatchResult,
+    Capabilities,
+    Outcome,
+    TargetResult,
+    TrainingGuardError,
+)
+from app.domain import Medium
+from drivers.http_common import parse_channel
+
+log = logging.getLogger("issei.drivers.apprise")
+
+NOT_INSTALLED = ("Appriseが入っていないため使えません。"
+                 "`pip install apprise` でインストールしてください")
+TARGET_PREFIX = "apprise:"  # a target naming one URL by position: apprise:0, apprise:1 …
+
+
+@dataclass
+class AppriseSettings:
+    urls: list[str] = field(default_factory=list)
+    timeout: float = 30.0
+    concurrency: int = 4
+
+    @classmethod
+    def from_config(cls, config: Config) -> AppriseSettings:
+        return parse_channel(cls, config.channels.get("apprise"), "apprise")
+
+
+def load_apprise() -> Any | None:
+    try:
+        with _quiet():
+            return importlib.import_module("apprise")
+    except ImportError:
+        return None
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Apprise loads its plugins lazily, and one of them imports the deprecated ``imghdr``
+    (a DeprecationWarning on 3.11/3.12 that is Apprise's, not ours). Used at build time, on
+    the main thread, where catch_warnings is safe."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
+
+
+class AppriseDriver:
+    medium = Medium.APPRISE
+    label = "Apprise"
+
+    def __init__(self, urls: list[str], *, simulated: bool = False, concurrency: int = 4,
+                 module: Any | None = None) -> None:
+        self.capabilities = Capabilities(batch_size=1, concurrency=1, requests_per_second=None,
+                                         deduplicates=False, simulated=simulated)
+        self._module = module if module is not None else load_apprise()
+        self._urls = list(urls)
+        self._services: list[Any | None] = []
+        self._names: list[str] = []
+        if self._module is not None:
+            with _quiet():
+                services = [self._module.Apprise.instantiate(url) for url in self._urls]
+            for url, service in zip(self._urls, services, strict=True):
+                self._services.append(service)
+                self._names.append(service.url(privacy=True) if service else _redact(url))
+        self.endpoint = ", ".join(self._names) or "apprise"
+        self._done: dict[str, set[int]] = {}  # idempotency key → URL positions that succeeded
+        self._slots = asyncio.Semaphore(max(1, concurrency))
+
+    async def send(self, job: BatchJob) -> BatchResult:
+        if job.training and not self.capabilities.simulated:
+            raise TrainingGuardError(self.endpoint)
+        if self._module is None:
+            return BatchResult.all(job, Outcome.PERMANENT, NOT_INSTALLED,
+                                   medium_error=NOT_INSTALLED)
+        if not self._urls:
+            reason = "AppriseのURLが設定されていません（[channels.apprise] urls）"
+            return BatchResult.all(job, Outcome.PERMANENT, reason, medium_error=reason)
+        results = [await self._target(job, t.delivery_id, t.address) for t in job.targets]
+        return BatchResult(results)
+
+    async def _target(self, job: BatchJob, delivery_id: int, address: str) -> TargetResult:
+        if address == PUBLIC:
+            positions = list(range(len(self._urls)))
+        elif address.startswith(TARGET_PREFIX) and address[len(TARGET_PREFIX):].isdigit():
+            positions = [int(address[len(TARGET_PREFIX):])]
+        else:
+            positions = []
+        if not positions or any(p >= len(self._urls) for p in positions):
+            return TargetResult(delivery_id, Outcome.PERMANENT,
+                                f"Appriseの宛先がありません: {address}")
+        invalid = [self._names[p] for p in positions if self._services[p] is None]
+        if invalid:
+            return TargetResult(delivery_id, Outcome.PERMANENT,
+                                f"AppriseのURLが正しくありません: {', '.join(invalid)}")
+        key = f"{job.idempotency_key}/{address}"
+        done = self._done.setdefault(key, set())
+        todo = [p for p in positions if p not in done]
+        outcomes = await asyncio.gather(*(self._notify(p, job.payload) for p in todo))
+        done.update(p for p, ok in zip(todo, outcomes, strict=True) if ok)
+        failed = [self._names[p] for p in positions if p not in done]
+        if failed:
+            return TargetResult(delivery_id, Outcome.TEMPORARY,
+                                f"Appriseの送信に失敗しました: {', '.join(failed)}")
+        self._done.pop(key, None)
+        ref = ", ".join(self._names[p] for p in positions)
+        return TargetResult(delivery_id, Outcome.SENT, provider_ref=ref[:200])
+
+    async def _notify(self, position: int, payload: dict[str, Any]) -> bool:
+        service = self._services[position]
+        async with self._slots:
+            try:
+                return bool(await asyncio.to_thread(
+                    service.notify, body=str(payload.get("body", "")),
+                    title=str(payload.get("title", "")),
+                    notify_type=str(payload.get("notify_type", "info"))))
+            except Exception:
+                log.exception("apprise service %s failed", self._names[position])
+                return False
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _redact(url: str) -> str:
+    scheme, _, _rest = url.partition("://")
+    return f"{scheme}://…"
+
+
+def configured_urls(config: Config) -> list[str]:
+    urls = list(AppriseSettings.from_config(config).urls)
+    secret = config.secret("apprise", "urls")
+    if secret:
+        urls += [u.strip() for u in secret.split() if u.strip()]
+    return urls
+
+
+def build(config: Config, *, base_url: str | None = None,
+          simulated: bool = False) -> AppriseDriver:
+    settings = AppriseSettings.from_config(config)
+    urls = configured_urls(config)
+    if base_url is not None:
+        # the drill sink: one local JSON endpoint per configured service (at least one)
+        host = base_url.split("://", 1)[1]
+        urls = [f"json://{host}/{n}" for n in range(max(1, len(urls)))]
+    return AppriseDriver(urls, simulated=simulated, concurrency=settings.concurrency)
