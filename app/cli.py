@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     aexport.add_argument("--encoding", default="cp932", choices=["cp932", "utf-8-sig"])
 
     accounts_cli.add_subparsers(sub)
+    from app.triggers import cli as triggers_cli
+
+    triggers_cli.add_subparsers(sub)
 
     gui = sub.add_parser("gui", help="コンソールを開く（既定）")
     gui.add_argument("--smoke-test", action="store_true")
@@ -263,6 +266,10 @@ async def _run(args: argparse.Namespace) -> int:
     async with open_issei(config) as issei:
         if args.verb == "send":
             return await _run_send(issei, args)
+        if args.verb == "triggers":
+            from app.triggers import cli as triggers_cli
+
+            return await triggers_cli.run(issei, args)
         if args.verb == "status":
             from app.dispatch import outbox
 
