@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.triggers import cli as triggers_cli
 
     triggers_cli.add_subparsers(sub)
+    from app.voice import cli as voice_cli
+
+    voice_cli.add_subparsers(sub)
 
     gui = sub.add_parser("gui", help="コンソールを開く（既定）")
     gui.add_argument("--smoke-test", action="store_true")

@@ -69,6 +69,8 @@ class Config:
     retry_base_seconds: float = 2.0
     retry_max_seconds: float = 300.0
     lease_seconds: float = 120.0
+    # The whole file as read, for parts that parse their own tables ([radio], [dialer] …).
+    raw: dict[str, Any] = field(default_factory=dict)
 
     def secret(self, medium: str, name: str) -> str | None:
         return read_secret(medium, name)
@@ -145,6 +147,7 @@ def load_config(config_file: Path | None, data_dir: Path | None) -> Config:
         training=bool(app_table.get("training", False)),
         embedded=False,
         console_name=str(app_table.get("console_name", "")),
+        raw=raw,
     )
     for key in ("max_attempts", "retry_base_seconds", "retry_max_seconds", "lease_seconds"):
         if key in app_table:

@@ -23,6 +23,9 @@ class Medium(enum.StrEnum):
     TEAMS = "teams"
     WEBHOOK = "webhook"
     APPRISE = "apprise"
+    RADIO = "radio"
+    PHONE = "phone"
+    FAX = "fax"
 
     @property
     def label(self) -> str:
@@ -43,6 +46,9 @@ MEDIUM_LABELS: dict[Medium, str] = {
     Medium.TEAMS: "Teams",
     Medium.WEBHOOK: "Webhook",
     Medium.APPRISE: "Apprise",
+    Medium.RADIO: "防災行政無線",
+    Medium.PHONE: "電話",
+    Medium.FAX: "FAX",
 }
 
 
