@@ -113,10 +113,13 @@ async def _replay(ruleset: RuleSet, args: argparse.Namespace) -> int:
         return EXIT_INVALID
     with Replay(ruleset) as replay:
         for path in bulletin_files(args.paths):
-            _emit(replay.file(path), args.json)
+            for outcome in replay.file_lines(path):
+                _emit(outcome, args.json)
         for url in args.feed:
             for outcome in await _replay_feed(replay, url):
                 _emit(outcome, args.json)
+        for outcome in replay.finish():  # held updates released after the last bulletin
+            _emit(outcome, args.json)
     return EXIT_OK
 
 
@@ -139,8 +142,8 @@ async def _replay_feed(replay: Replay, url: str) -> list[Outcome]:
                 outcomes.append(Outcome(entry.url, entry.type_code, decision="ignore",
                                         reason=f"電文を取得できません: {exc}"))
                 continue
-            outcomes.append(replay.bulletin(bulletin.content, entry.url,
-                                            type_code_of(entry.url)))
+            outcomes.extend(replay.bulletin_lines(bulletin.content, entry.url,
+                                                  type_code_of(entry.url)))
         return outcomes
 
 

@@ -44,6 +44,7 @@ DECISION_ORDER = ("cancel", "send", "confirm", "ignore")
 LIVE = ("sent", "pending", "approved")  # decisions whose message stands (or may)
 # What residents received (or will): the rate cap counts these, cancelled ones included.
 TOLD = (*LIVE, "replaced", "cancelled")
+HELD = "_held"  # key in ``TriggerState.latest``: the merged update waiting for its window
 
 
 class Sender(Protocol):
@@ -308,7 +309,10 @@ class TriggerEngine:
                                                 correction=correction))
         sending = [v for v in verdicts if v.sends]
         held = [v for v in verdicts if not v.sends]
-        self._remember(state_rule, held, now)
+        merges = [v.item for v in verdicts if v.kind == "merge"]
+        payload = (self._held_payload(rule, bulletin, found, merges, now, training)
+                   if merges else None)
+        self._remember(state_rule, held, now, payload=payload)
         if not sending:
             reason = "、".join(storm_control.explain(v, storm) for v in held)
             return RuleResult(rule.name, "ignore", reason, True)
@@ -407,19 +411,20 @@ class TriggerEngine:
         return counts
 
     def _remember(self, state_rule: str, verdicts: list[storm_control.Verdict],
-                  now: dt.datetime, *, told: bool = False) -> None:
+                  now: dt.datetime, *, told: bool = False,
+                  payload: dict[str, Any] | None = None) -> None:
         if not verdicts:
             return
         try:
             with self.sessions.begin() as session:
                 for verdict in verdicts:
-                    self._remember_one(session, state_rule, verdict, now, told)
+                    self._remember_one(session, state_rule, verdict, now, told, payload)
         except IntegrityError:  # another console created the same key first: theirs stands
             log.info("storm state for %s was written by another console", state_rule)
 
     @staticmethod
     def _remember_one(session: Session, state_rule: str, verdict: storm_control.Verdict,
-                      now: dt.datetime, told: bool) -> None:
+                      now: dt.datetime, told: bool, payload: dict[str, Any] | None) -> None:
         item = verdict.item
         state = session.scalar(select(TriggerState).where(
             TriggerState.rule == state_rule, TriggerState.key == item.key))
@@ -430,10 +435,15 @@ class TriggerEngine:
         state.latest = dict(item.values)
         state.updated_at = now
         if told:
+            # What is told now supersedes anything held: the held update never goes out too.
             state.level, state.signature, state.told_at = item.level, item.signature, now
             state.merged = 0
         elif verdict.kind == "merge":
             state.merged = (state.merged or 0) + 1
+            if payload is not None:  # the newest held content, sent when the window closes
+                state.latest = {**state.latest, HELD: payload}
+        elif verdict.kind == "same":
+            state.merged = 0  # back to what residents were told: nothing left to release
 
     def _record(self, rule: Rule, bulletin: Bulletin, draft: Draft, decision: str, reason: str,
                 items: list[Item], now: dt.datetime, *, cancels: int | None = None) -> int:
@@ -455,6 +465,142 @@ class TriggerEngine:
             session.add(row)
             session.flush()
             return row.id
+
+    # -- held (merged) updates: released when their merge window closes ------------------
+
+    def _held_payload(self, rule: Rule, bulletin: Bulletin, found: Match, items: list[Item],
+                      now: dt.datetime, training: bool) -> dict[str, Any]:
+        """The draft a held update would be, stored in the storm state (survives restarts)."""
+        env = bulletin.envelope
+        values = {**common_values(bulletin, self.ruleset.municipality), **combine(found, items)}
+        title, body = rule.template.fill(values)
+        with self.sessions() as session:
+            source = session.scalar(select(JmaBulletin.source).where(
+                JmaBulletin.envelope_key == env.key)) or ""
+        return {"group": env.key, "rule": rule.name, "training": training,
+                "title": title, "body": body, "held_at": now.isoformat(),
+                "product": env.control_title, "event_ids": list(env.event_ids),
+                "source": source, "type": bulletin.type_code, "status": env.status,
+                "info_type": env.info_type, "event_id": env.event_id,
+                "label": "、".join(i.label for i in items),
+                "items": {i.key: [i.level, i.signature] for i in items}}
+
+    def flush_held(self, now: dt.datetime | None = None, *, at_close: bool = False
+                   ) -> list[Outcome]:
+        """Release every held update whose merge window has closed by ``now``: once, within
+        the per-medium cap (a capped one stays held and is tried again on the next call).
+
+        Live, it goes out ``now``; with ``at_close`` (replay) it goes out at the moment its
+        window closed, or — if the cap was full then — once the rate period has passed."""
+        now = (now or self.clock()).astimezone(dt.UTC)
+        storm = self.ruleset.storm
+        window = dt.timedelta(seconds=storm.merge_window)
+        with self.sessions() as session:
+            rows = session.scalars(select(TriggerState).where(TriggerState.merged > 0)
+                                   .order_by(TriggerState.id)).all()
+        groups: dict[tuple[str, str], list[tuple[TriggerState, dt.datetime]]] = {}
+        for row in rows:
+            payload, told_at = (row.latest or {}).get(HELD), _aware(row.told_at)
+            if not isinstance(payload, dict) or told_at is None or told_at + window > now:
+                continue
+            groups.setdefault((row.rule, str(payload["group"])), []).append(
+                (row, told_at + window))
+        ordered = sorted(groups.values(), key=lambda g: (max(c for _r, c in g), g[0][0].id))
+        outcomes = []
+        for group in ordered:
+            close = max(c for _r, c in group)
+            times = [now]
+            if at_close:
+                later = close + dt.timedelta(seconds=storm.per_seconds)
+                times = [t for t in (close, later) if t <= now] or [now]
+            for when in times:
+                outcome = self._flush_group([r for r, _c in group], when)
+                if outcome is not None:
+                    outcomes.append(outcome)
+                    break
+        return outcomes
+
+    def _flush_group(self, rows: list[TriggerState], when: dt.datetime) -> Outcome | None:
+        payload: dict[str, Any] = rows[0].latest[HELD]
+        storm = self.ruleset.storm
+        training = bool(payload["training"])
+        rule = next((r for r in self.ruleset.rules if r.name == payload["rule"]), None)
+        media: list[Medium] = list(rule.media) if rule else []
+        dropped: list[Medium] = []
+        if rule is not None:
+            with self.sessions() as session:
+                recent = self._recent_media(session, when, training)
+            media, dropped = storm_control.capped_media(media, recent, storm)
+            if not media:
+                log.info("held update %s waits: every medium is at its cap", payload["group"])
+                return None
+        label = str(payload["label"])
+        reason = (f"{label}（{int(storm.merge_window)}秒以内にまとめて保留していた続報を、"
+                  "まとめる時間の終了時に配信）")
+        if dropped:
+            reason += f"（上限のため{'・'.join(m.label for m in dropped)}は見送り）"
+        if training:
+            reason = f"{payload['status']}電文: 訓練として配信（{reason}）"
+        decision = "confirm" if rule is not None and rule.mode == "confirm" else "send"
+        draft = None
+        with self.sessions.begin() as session:
+            claimed = []
+            for row in rows:  # the claim: only one console releases a held update
+                live = session.get(TriggerState, row.id, with_for_update=True)
+                if live is None or live.merged != row.merged or \
+                        (live.latest or {}).get(HELD) != payload:
+                    continue
+                level, signature = payload["items"].get(live.key, [live.level, live.signature])
+                live.level, live.signature, live.told_at = level, signature, when
+                live.merged, live.updated_at = 0, when
+                live.latest = {k: v for k, v in (live.latest or {}).items() if k != HELD}
+                claimed.append(live.key)
+            if not claimed:
+                return None
+            if rule is None:
+                log.warning("held update dropped: rule %s no longer exists", payload["rule"])
+                return None
+            draft = Draft(title=str(payload["title"]), body=str(payload["body"]),
+                          media=tuple(media), category=rule.template.category,
+                          urgency=rule.template.urgency, areas=rule.areas, training=training)
+            bulletin_id = session.scalar(select(JmaBulletin.id).where(
+                JmaBulletin.envelope_key == payload["group"]))
+            record = TriggerDecision(
+                created_at=when, bulletin_id=bulletin_id, rule=rule.name,
+                product=str(payload["product"]),
+                event_ids=_event_field(tuple(payload["event_ids"])), keys=claimed,
+                levels={k: payload["items"][k] for k in claimed if k in payload["items"]},
+                decision=decision, state="pending" if decision == "confirm" else "sending",
+                reason=reason, title=draft.title, body=draft.body,
+                media=[m.value for m in media], category=draft.category,
+                urgency=draft.urgency.value, areas=list(draft.areas), training=training)
+            session.add(record)
+            session.flush()
+            decision_id = record.id
+        result = RuleResult(rule.name, decision, reason, True, draft.title, draft.body,
+                            decision_id=decision_id)
+        if decision == "send":
+            self._deliver(decision_id, draft, rule, result)
+        else:
+            result.reason += "（担当者の承認待ち）"
+        log.info("held update released rule=%s event=%s", rule.name, payload["event_id"])
+        return Outcome(str(payload["source"]), str(payload["type"]), str(payload["status"]),
+                       str(payload["info_type"]), str(payload["event_id"]), decision,
+                       f"{rule.name}: {result.reason}", draft.title, draft.body, [result],
+                       bulletin_id)
+
+    def _drop_held(self, state_rule: str, event_ids: tuple[str, ...]) -> int:
+        """A 取消 drops what its event holds: a cancelled update must never be released."""
+        wanted, dropped = set(event_ids), 0
+        with self.sessions.begin() as session:
+            for state in session.scalars(select(TriggerState).where(
+                    TriggerState.rule == state_rule, TriggerState.merged > 0)):
+                payload = (state.latest or {}).get(HELD)
+                if isinstance(payload, dict) and wanted & set(payload["event_ids"]):
+                    state.merged = 0
+                    state.latest = {k: v for k, v in state.latest.items() if k != HELD}
+                    dropped += 1
+        return dropped
 
     # -- cancel / correction ---------------------------------------------------------------
 
@@ -500,6 +646,8 @@ class TriggerEngine:
             return RuleResult(rule.name, "ignore",
                               "EventIDのない取消です（次の電文で状態が置き換わります）")
         previous = self._live_decisions(rule, bulletin, training)
+        if self._drop_held(self._state_rule(rule, training), env.event_ids):
+            log.info("held update of %s dropped by a cancellation", env.event_id)
         if not previous:
             return RuleResult(rule.name, "ignore", "取り消された情報による配信はありません")
         told = [r for r in previous if r.state != "pending"]

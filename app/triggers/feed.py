@@ -8,6 +8,9 @@ to fetch are retried with backoff. The long feeds are read at start-up and whene
 feed no longer reaches back to the newest entry seen before (a gap): that recovers what was
 published while the console was down.
 
+Every poll ends with a flush step (``TriggerEngine.flush_held``): an update storm control held
+back goes out once its merge window has closed, even if no later bulletin about its event comes.
+
 The base URL is a setting, so tests and drills point it at a local server.
 """
 
@@ -136,7 +139,16 @@ class FeedPoller:
                             "the long feed", name)
                 await self._read_feed(self.feed_url(name, long=True), name, report)
         await self._fetch_due(report)
+        self.flush(report)
         return report
+
+    def flush(self, report: PollReport) -> None:
+        """The periodic flush step: merged updates whose window has closed go out now."""
+        try:
+            report.outcomes.extend(self.engine.flush_held())
+        except Exception as exc:  # a failed flush is retried on the next step (logged)
+            log.exception("flushing held updates failed")
+            report.errors.append(f"保留中の続報を配信できませんでした: {exc}")
 
     async def _read_feed(self, url: str, name: str, report: PollReport) -> bool:
         """Read one feed; register new entries. True when a gap was detected."""
@@ -287,10 +299,24 @@ class FeedPoller:
             failures = self.failures()
             if failures:
                 delay = backoff(failures + 1, self.settings.interval)
+            await self._wait(stop, loop.time() + delay)
+
+    async def _wait(self, stop: asyncio.Event, until: float) -> None:
+        """Sleep until ``until`` or ``stop``; while the feeds back off, held updates are still
+        released every ``interval`` (a failing feed must not keep an update from residents)."""
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            left = until - loop.time()
+            if left <= 0:
+                return
             try:
-                await asyncio.wait_for(stop.wait(), timeout=delay)
+                await asyncio.wait_for(stop.wait(), timeout=min(left, self.settings.interval))
             except TimeoutError:
-                pass
+                if until - loop.time() > 0:
+                    report = PollReport()
+                    self.flush(report)
+                    for message in report.errors:
+                        log.warning("フィード取得エラー: %s", message)
 
 
 def _describe(exc: Exception) -> str:

@@ -1,7 +1,8 @@
 """The trigger subsystem as the console and the CLI use it, wired to the real ``Issei``.
 
 * ``process`` / ``process_file``: one bulletin through the live engine (sends for real),
-* ``watch``: the feed poller loop (sends through ``Issei.send``; the outbox delivers),
+* ``watch``: the feed poller loop (sends through ``Issei.send``; the outbox delivers); each
+  poll ends with ``flush``, which releases held (merged) updates whose window has closed,
 * ``pending`` / ``approve`` / ``reject``: the queue of ``mode = "confirm"`` decisions.
 """
 
@@ -77,6 +78,10 @@ class Triggers:
 
     def process_file(self, path: Path) -> Outcome:
         return self.engine.process(path.read_bytes(), str(path))
+
+    def flush(self) -> list[Outcome]:
+        """Release held updates whose merge window has closed (the watch loop calls this)."""
+        return self.engine.flush_held()
 
     # -- confirmation queue ----------------------------------------------------------------
 

@@ -6,7 +6,11 @@ For every item a rule matched, against what residents were last told about the s
   within the rate period for a new event) goes out at once: no merge window, no rate cap.
 * **same**: the same signature as last told: nothing new, nothing sent.
 * **merge**: a different, not-worse update inside the merge window after the last message
-  about this event is held back; the next message carries the latest state.
+  about this event is held back; its draft is kept in the storm state (``trigger_state``,
+  so a restart keeps it) and the newest held draft goes out once when the window closes
+  (``TriggerEngine.flush_held``, the watch loop's periodic flush), within the cap, unless a
+  message about the event went out first (it supersedes the held one), the event came back
+  to what was told, or a 取消 of the event dropped it.
 * **clear** (解除) is never merged, because "it is over" must not be lost; the cap applies.
 * **new** (first item of an event) and **update** (after the window) go out within the cap.
 
@@ -88,6 +92,6 @@ def explain(verdict: Verdict, storm: Storm) -> str:
         "clear": f"{label}",
         "update": f"{label}（続報）",
         "same": f"{label}（同じ内容を配信済み）",
-        "merge": f"{label}（{int(storm.merge_window)}秒以内の同じ事象の続報のため、"
-                 "まとめて次の配信に反映）",
+        "merge": f"{label}（{int(storm.merge_window)}秒以内の同じ事象の続報のため保留: "
+                 "まとめる時間の終了時か次の配信で、最新の内容をまとめて配信）",
     }[verdict.kind]
