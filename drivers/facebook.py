@@ -4,6 +4,11 @@ The Graph API answers errors as ``{"error": {"code", "error_subcode", "message",
 code, not the HTTP status, says what happened (190 token, 200/10 permission, 4/17/32/613/80001
 throttling, 1/2 transient, 368 blocked, 506 duplicate). The post id ``{page-id}_{post-id}``
 is the provider reference, for a later edit or deletion.
+
+A correction (訂正) or cancellation (取消) edits the original post in place, ``POST
+/{version}/{post-id}`` with a new ``message`` (PagePost.json's node POST), so the post that
+residents shared now reads corrected, or opens with a 【取消】 notice. An original that was
+never posted, or that the Page has since removed, gets a new post instead.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import httpx
 from app.compose.facebook import MESSAGE_LIMIT
 from app.config import Config
 from app.dispatch.driver import BatchJob, BatchResult, Capabilities, Outcome
-from app.domain import Medium
+from app.domain import CANCELLATION_MARK, Medium
 from drivers.http_common import HttpDriver, parse_channel, retry_after_seconds
 
 log = logging.getLogger("issei.drivers.facebook")
@@ -27,6 +32,9 @@ log = logging.getLogger("issei.drivers.facebook")
 FEED_PARAMS = {"message": "string", "link": "string", "published": "bool"}
 THROTTLED = {4, 17, 32, 613, 80001, 80002, 80005}
 TRANSIENT = {1, 2}
+# The node parameters we send when editing a post, with their PagePost.json types.
+EDIT_PARAMS = {"message": "string"}
+CANCELLED_NOTICE = f"{CANCELLATION_MARK}この投稿の情報は取り消されました。"
 DEFAULT_THROTTLE_WAIT = 300.0  # Graph gives no Retry-After; its usage headers give minutes
 
 
@@ -59,6 +67,34 @@ def feed_form(payload: dict[str, Any]) -> dict[str, str] | str:
             return "Facebookのリンクが正しくありません"
         form["link"] = link
     return form
+
+
+def edit_form(job: BatchJob) -> dict[str, str] | str:
+    """The form that edits the original post for a correction or cancellation, or why not.
+
+    An edit cannot change a post's link attachment, so only the message is sent; for a
+    cancellation the notice opens the message, above the withdrawn text it quotes."""
+    form = feed_form(job.payload)
+    if isinstance(form, str):
+        return form
+    message = form["message"]
+    if job.kind == "cancellation":
+        message = f"{CANCELLED_NOTICE}\n\n{message}"
+        if len(message) > MESSAGE_LIMIT:
+            return f"Facebookの本文が長すぎます（{len(message)}／{MESSAGE_LIMIT}文字）"
+    return {"message": message}
+
+
+def _gone(response: httpx.Response) -> bool:
+    """Graph's answer for a post that no longer exists: code 100, subcode 33 (or a 404)."""
+    try:
+        error = response.json().get("error", {})
+    except (ValueError, AttributeError):
+        return response.status_code == 404
+    if not isinstance(error, dict):
+        return response.status_code == 404
+    return (error.get("code") == 100 and error.get("error_subcode") == 33) or (
+        response.status_code == 404 and error.get("code") in (None, 100, 803))
 
 
 def _usage_wait(response: httpx.Response) -> float | None:
@@ -100,22 +136,50 @@ class FacebookDriver(HttpDriver):
                 job, "ページアクセストークン（環境変数 ISSEI_FACEBOOK_PAGE_ACCESS_TOKEN）")
         if not self.settings.page_id:
             return self.missing(job, "ページID（[channels.facebook] page_id）")
+        auth = {"Authorization": f"Bearer {self._token}"}
+        original = self._original(job)
+        if original is not None:
+            edit = edit_form(job)
+            if isinstance(edit, str):
+                return BatchResult.all(job, Outcome.PERMANENT, edit)
+            response = await self.request("POST", f"/{self.settings.api_version}/{original}",
+                                          data=edit, headers=auth)
+            if isinstance(response, str):
+                return BatchResult.all(job, Outcome.TEMPORARY, response)
+            if not _gone(response):
+                return self._interpret(job, response, edited=original)
+            log.warning("facebook post %s is gone; posting the %s anew", original, job.kind)
         form = feed_form(job.payload)
         if isinstance(form, str):
             return BatchResult.all(job, Outcome.PERMANENT, form)
+        if job.kind == "cancellation":
+            form["message"] = f"{CANCELLED_NOTICE}\n\n{form['message']}"
         path = f"/{self.settings.api_version}/{self.settings.page_id}/feed"
-        response = await self.request("POST", path, data=form,
-                                      headers={"Authorization": f"Bearer {self._token}"})
+        response = await self.request("POST", path, data=form, headers=auth)
         if isinstance(response, str):
             return BatchResult.all(job, Outcome.TEMPORARY, response)
         return self._interpret(job, response)
 
-    def _interpret(self, job: BatchJob, response: httpx.Response) -> BatchResult:
+    @staticmethod
+    def _original(job: BatchJob) -> str | None:
+        """The original post's id for a correction or cancellation, if it was posted."""
+        if job.kind not in ("correction", "cancellation"):
+            return None
+        for ref in job.original_refs:
+            if ref.strip().replace("_", "").isdigit():
+                return ref.strip()
+        return None
+
+    def _interpret(self, job: BatchJob, response: httpx.Response,
+                   edited: str | None = None) -> BatchResult:
         status = response.status_code
         try:
             data = response.json()
         except ValueError:
             data = None
+        if edited is not None and status == 200 and isinstance(data, dict) and data.get(
+                "success") is True:
+            return BatchResult.all(job, Outcome.SENT, provider_ref=edited)  # the same post
         if status == 200 and isinstance(data, dict) and data.get("id"):
             return BatchResult.all(job, Outcome.SENT, provider_ref=str(data["id"]))
         error = data.get("error") if isinstance(data, dict) else None

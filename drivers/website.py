@@ -5,6 +5,12 @@ idempotency key and silently renames a repeated slug (``-2``), so the driver giv
 a slug of its own (``issei-<batch key>``) and, on any attempt after the first, looks that slug
 up before creating: a post whose answer was lost (timeout, crash) is found, not posted twice.
 
+A correction (訂正) or cancellation (取消) edits the original post in place
+(``POST /wp-json/wp/v2/posts/<id>``): the permalink that other media and residents already
+have stays valid and shows the corrected text, or a 【取消】 notice above the withdrawn text —
+a cancelled post is never deleted, so whoever opens the link learns it was withdrawn. When the
+original was never posted (no reference) or has since been removed, a new post is made.
+
 The request body is checked against the rules of WordPress's own schema (the one it serves at
 ``OPTIONS /wp-json/wp/v2/posts``) before anything is sent, so a wrong ``status`` or category
 in the configuration is refused here with a Japanese message rather than by the site.
@@ -12,6 +18,7 @@ in the configuration is refused here with a Japanese message rather than by the 
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import ssl
@@ -20,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from app.compose.website import website_ref
+from app.compose.website import parse_website_ref, website_ref
 from app.config import Config
 from app.dispatch.driver import (
     BatchJob,
@@ -29,7 +36,7 @@ from app.dispatch.driver import (
     Outcome,
     TrainingGuardError,
 )
-from app.domain import Medium
+from app.domain import CANCELLATION_MARK, CORRECTION_MARK, Medium
 from drivers.channel_config import parse_channel, require_url
 from drivers.line import retry_after_seconds
 
@@ -41,6 +48,7 @@ STATUSES = ("publish", "future", "draft", "pending", "private")  # WordPress's e
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,190}$")
 NAME = "ホームページ（WordPress）"
 TIMED_OUT = f"{NAME}の応答が時間内にありませんでした"
+CANCELLED_NOTICE = "この情報は取り消されました。以下は取り消した内容です。"
 
 
 @dataclass
@@ -73,14 +81,18 @@ class WebsiteSettings:
         return settings
 
 
-def request_problems(body: dict[str, Any]) -> list[str]:
+def request_problems(body: dict[str, Any], *, update: bool = False) -> list[str]:
     """What WordPress's schema for ``POST /wp/v2/posts`` would refuse, in Japanese.
 
     The same rules as the ``args`` the site serves (tests compare them with a real site):
     title/content/excerpt are objects with ``raw``, status is an enum, slug a string,
-    categories an array of integers; nothing else is sent."""
+    categories an array of integers; nothing else is sent. An ``update`` (``POST
+    /wp/v2/posts/<id>``) sends only title, content and excerpt: the post keeps its slug
+    (its permalink), status and categories."""
     problems = []
     allowed = {"title", "content", "excerpt", "status", "slug", "categories"}
+    if update:
+        allowed = {"title", "content", "excerpt"}
     for key in sorted(set(body) - allowed):
         problems.append(f"{key}: 送る予定のない項目です")
     for key in ("title", "content", "excerpt"):
@@ -90,7 +102,7 @@ def request_problems(body: dict[str, Any]) -> list[str]:
     title = body.get("title")
     if not isinstance(title, dict) or not str(title.get("raw", "")).strip():
         problems.append("title: 件名が空です")
-    if body.get("status") not in STATUSES:
+    if not update and body.get("status") not in STATUSES:
         problems.append(f"status: {'・'.join(STATUSES)} のいずれかが必要です")
     slug = body.get("slug")
     if slug is not None and not (isinstance(slug, str) and SLUG.match(slug)):
@@ -174,6 +186,26 @@ class WebsiteDriver:
             return BatchResult.all(job, Outcome.TEMPORARY, TIMED_OUT)
         except httpx.TransportError as exc:
             return BatchResult.all(job, Outcome.TEMPORARY, f"{NAME}に接続できません: {exc}")
+        original = self._original_id(job)
+        if original is not None:
+            update = self.update_body(job)
+            problems = request_problems(update, update=True)
+            if problems:
+                reason = f"{NAME}に送れない内容です: " + "／".join(problems)
+                return BatchResult.all(job, Outcome.PERMANENT, reason)
+            try:
+                response = await self._client.post(f"{POSTS_PATH}/{original}", json=update)
+            except httpx.TimeoutException:
+                return BatchResult.all(job, Outcome.TEMPORARY, TIMED_OUT)
+            except httpx.TransportError as exc:
+                return BatchResult.all(job, Outcome.TEMPORARY, f"{NAME}に接続できません: {exc}")
+            if response.status_code != 404:
+                return self._interpret(job, response)
+            # removed on the site since (rest_post_invalid_id), or no edit route at all: a new
+            # post carries the correction or the notice (a site without the REST API answers
+            # that POST with 404 too, and that is reported as before)
+            log.warning("website post %s is gone (%s); posting the %s anew",
+                        original, _wp_error(response)[0], job.kind)
         body = self.request_body(job, categories)
         problems = request_problems(body)
         if problems:
@@ -196,18 +228,46 @@ class WebsiteDriver:
         return self._interpret(job, response)
 
     def request_body(self, job: BatchJob, categories: list[int]) -> dict[str, Any]:
-        payload = job.payload
         body: dict[str, Any] = {
-            "title": {"raw": str(payload.get("title", ""))},
-            "content": {"raw": str(payload.get("content", ""))},
+            **self.update_body(job),
             "status": self.settings.status,
             "slug": self.slug(job),
         }
-        if payload.get("excerpt"):
-            body["excerpt"] = {"raw": str(payload["excerpt"])}
         if categories:
             body["categories"] = categories
         return body
+
+    def update_body(self, job: BatchJob) -> dict[str, Any]:
+        """Title, content and excerpt; for a follow-up the 【訂正】/【取消】 mark leads the title
+        and a cancellation opens with the notice that the information was withdrawn."""
+        payload = job.payload
+        title = str(payload.get("title", ""))
+        content = str(payload.get("content", ""))
+        excerpt = str(payload.get("excerpt", "") or "")
+        mark = {"correction": CORRECTION_MARK, "cancellation": CANCELLATION_MARK}.get(job.kind)
+        if mark and title.strip():
+            title = mark + title.replace(mark, "", 1)
+        if job.kind == "cancellation":
+            notice = f"{CANCELLATION_MARK}{CANCELLED_NOTICE}"
+            content = f"<p><strong>{html.escape(notice)}</strong></p>\n{content}"
+            excerpt = f"{CANCELLATION_MARK}{excerpt.replace(CANCELLATION_MARK, '', 1)}"
+        body: dict[str, Any] = {"title": {"raw": title}, "content": {"raw": content}}
+        if excerpt:
+            body["excerpt"] = {"raw": excerpt}
+        return body
+
+    def _original_id(self, job: BatchJob) -> int | None:
+        """The original post's id for a correction or cancellation, if it was posted."""
+        if job.kind not in ("correction", "cancellation"):
+            return None
+        for ref in job.original_refs:
+            try:
+                post_id, _ = parse_website_ref(ref, self.settings.base_url)
+            except (ValueError, TypeError):
+                continue
+            if post_id > 0:
+                return post_id
+        return None
 
     def slug(self, job: BatchJob) -> str:
         return f"{self.settings.slug_prefix}{job.idempotency_key.replace('-', '')}".lower()

@@ -4,10 +4,17 @@ X has no idempotency key. A thread interrupted after some posts (429, timeout) i
 the next attempt from the last accepted post, remembered per batch idempotency key in this
 process — so a retry never posts the first part twice. The provider reference is the
 comma-joined post ids (first = the thread's root), for a later correction or deletion.
+
+X cannot edit a post through the API, so a correction (訂正) deletes the original post(s)
+(``DELETE /2/tweets/:id``, replies before the root) and posts the correction; a cancellation
+(取消) deletes them and posts a short 【取消】 notice (the part before the quoted original).
+A post already gone (404) counts as deleted. Deleting happens once per batch: a retry after
+the new post was partly made does not start again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -30,6 +37,7 @@ from drivers.http_common import (
 log = logging.getLogger("issei.drivers.x")
 
 TWEETS_PATH = "/2/tweets"
+QUOTED_MARK = "\n\n――取り消した内容――"  # what Issei.cancel puts before the quoted original
 POST_ID = re.compile(r"^[0-9]{1,19}$")
 
 
@@ -110,8 +118,14 @@ class XDriver(HttpDriver):
         if problem:
             return BatchResult.all(job, Outcome.PERMANENT, problem)
         posts = [p["text"] for p in job.payload["posts"]]
+        if job.kind == "cancellation":
+            posts = [cancellation_notice(posts)]
         done = self._progress.setdefault(job.idempotency_key, [])
         headers = {"Authorization": f"Bearer {self._token}"}
+        if job.kind in ("correction", "cancellation") and not done:
+            failed = await self._delete_originals(job, headers)
+            if failed is not None:
+                return failed
         for text in posts[len(done):]:
             body: dict[str, Any] = {"text": text}
             if done:
@@ -125,6 +139,32 @@ class XDriver(HttpDriver):
             done.append(post_id)
         self._progress.pop(job.idempotency_key, None)
         return BatchResult.all(job, Outcome.SENT, provider_ref=",".join(done))
+
+    async def _delete_originals(self, job: BatchJob,
+                                headers: dict[str, str]) -> BatchResult | None:
+        """Delete every post of the original (replies first); None when all are gone."""
+        ids = [i.strip() for ref in job.original_refs for i in ref.split(",") if i.strip()]
+        for post_id in reversed(ids):
+            if not POST_ID.match(post_id):
+                log.warning("x: not a post id in the original's reference: %r", post_id)
+                continue
+            response = await self.request("DELETE", f"{TWEETS_PATH}/{post_id}",
+                                          headers=headers)
+            if isinstance(response, str):
+                return _prefixed(BatchResult.all(job, Outcome.TEMPORARY, response), post_id)
+            if response.status_code == 404:
+                continue  # already deleted: what we wanted
+            if response.status_code == 200:
+                try:
+                    deleted = (response.json().get("data") or {}).get("deleted")
+                except (ValueError, AttributeError):
+                    deleted = None
+                if deleted is True:
+                    continue
+                return _prefixed(BatchResult.all(
+                    job, Outcome.PERMANENT, "Xが削除しませんでした（deleted: false）"), post_id)
+            return _prefixed(self._interpret(job, response, []), post_id)
+        return None
 
     @staticmethod
     def _partial(reason: str, done: list[str]) -> str:
@@ -172,6 +212,22 @@ class XDriver(HttpDriver):
         if status in (404, 405):
             return self.not_found(job, status)
         return BatchResult.all(job, Outcome.PERMANENT, f"Xが拒否しました（{status}）: {text}")
+
+
+def cancellation_notice(posts: list[str]) -> str:
+    """The short 【取消】 notice: the first post without the quoted original, if it fits."""
+    first = posts[0]
+    notice = first.split(QUOTED_MARK, 1)[0].strip()
+    return notice if notice and parse(notice, V3).valid else first
+
+
+def _prefixed(result: BatchResult, post_id: str) -> BatchResult:
+    """The same result, its errors saying that deleting the original failed."""
+    head = f"元の投稿（{post_id}）を削除できません: "
+    result.results = [dataclasses.replace(r, error=head + (r.error or "")) for r in result.results]
+    if result.medium_error:
+        result.medium_error = head + result.medium_error
+    return result
 
 
 def build(config: Config, *, base_url: str | None = None, simulated: bool = False) -> XDriver:

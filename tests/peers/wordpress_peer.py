@@ -22,6 +22,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -211,6 +212,8 @@ class WordPressSite:
         log.close()
         self._wait_ready()
         self.options = self._request("OPTIONS", POSTS)[1]
+        # the single-post route (edit: POST /posts/<id>); its schema does not depend on the id
+        self.item_options = self._request("OPTIONS", f"{POSTS}/1")[1]
         return self
 
     def _wait_ready(self) -> None:
@@ -241,8 +244,9 @@ class WordPressSite:
         path = self.folder / "php-server.log"
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
 
-    def endpoint_args(self, method: str) -> dict[str, Any]:
-        for endpoint in self.options["endpoints"]:
+    def endpoint_args(self, method: str, *, item: bool = False) -> dict[str, Any]:
+        options = self.item_options if item else self.options
+        for endpoint in options["endpoints"]:
             if method in endpoint["methods"]:
                 return dict(endpoint["args"])
         raise KeyError(method)
@@ -340,6 +344,17 @@ class PostsValidator:
         self.get_args = get_args
         self.post = Draft4Validator(args_schema(post_args), format_checker=FormatChecker())
         self.get = Draft4Validator(args_schema(get_args), format_checker=FormatChecker())
+        # the edit route's args name the id from the path; a body never carries it
+        item_args = {k: v for k, v in site.endpoint_args("POST", item=True).items() if k != "id"}
+        self.update = Draft4Validator(args_schema(item_args), format_checker=FormatChecker())
+
+    def check_update(self, body: Any) -> list[Violation]:
+        """A body for ``POST /wp/v2/posts/<id>`` against the schema of that route."""
+        return [
+            Violation("body", ".".join(str(p) for p in e.absolute_path) or "(body)",
+                      e.message[:300])
+            for e in self.update.iter_errors(body)
+        ]
 
     def check_body(self, body: Any) -> list[Violation]:
         return [
@@ -483,6 +498,12 @@ class WordPressPeer:
     def created(self) -> list[Exchange]:
         return [e for e in self.exchanges if e.method == "POST" and e.status == 201]
 
+    @property
+    def updated(self) -> list[Exchange]:
+        """Edits of an existing post (``POST /posts/<id>``) that WordPress accepted."""
+        return [e for e in self.exchanges
+                if e.method == "POST" and e.path.startswith(POSTS + "/") and e.status == 200]
+
     def posts(self) -> list[Exchange]:
         return [e for e in self.exchanges if e.method == "POST" and e.path == POSTS]
 
@@ -503,6 +524,7 @@ class WordPressPeer:
                 raw: bytes) -> tuple[int, dict[str, str], bytes]:
         path, _, query = target.partition("?")
         is_posts = path == POSTS
+        is_item = re.fullmatch(re.escape(POSTS) + r"/\d+", path) is not None
         body: Any = None
         violations: list[Violation] = []
         if raw:
@@ -514,6 +536,10 @@ class WordPressPeer:
             violations += self.validator.check_body(body)
         elif is_posts and method == "GET":
             violations += self.validator.check_query(query)
+        elif is_item and method in ("POST", "PUT", "PATCH"):
+            violations += self.validator.check_update(body)
+        elif is_item and method == "DELETE":
+            violations.append(Violation("method", "DELETE", "投稿は削除せず更新してください"))
         fault: Fault | None = None
         late = 0.0
         if is_posts and not violations:

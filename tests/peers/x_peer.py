@@ -35,13 +35,15 @@ SPEC_MISSING = (f"X's OpenAPI document is not in the shared folder ({SHARED_SPEC
                 "copied into this repository (X Developer Agreement)")
 SPEC_SERVER = "https://api.x.com"
 TWEETS = "/2/tweets"
+TWEET = "/2/tweets/{id}"  # DELETE: a correction or cancellation removes the original
 SPEC_URI = "urn:issei-test:x:latest-openapi.json"
 
 
 class _Spec:
     def __init__(self) -> None:
         raw = json.loads(SHARED_SPEC.read_text(encoding="utf-8"))
-        raw["paths"] = {TWEETS: raw["paths"][TWEETS]}  # only this path is exercised
+        # only these paths are exercised
+        raw["paths"] = {TWEETS: raw["paths"][TWEETS], TWEET: raw["paths"][TWEET]}
         # openapi-core checks http and apiKey schemes only (it warns on oauth2); on the wire an
         # OAuth 2.0 user token is a bearer token, so it is described as one
         for name, scheme in raw["components"]["securitySchemes"].items():
@@ -110,6 +112,7 @@ class XPeer(ScriptedPeer):
         self.token = token
         self.spec = x_spec()
         self.posts: dict[str, dict[str, Any]] = {}  # id → {"text", "reply_to"}
+        self.deleted: list[str] = []  # ids, in the order they were deleted
         self._ids = itertools.count(1_800_000_000_000_000_001)
 
     @property
@@ -160,6 +163,14 @@ class XPeer(ScriptedPeer):
                       {"Content-Type": "application/problem+json"})
 
     def accept(self, request: Request) -> Answer:
+        if request.method == "DELETE" and request.path.startswith(TWEETS + "/"):
+            post_id = request.path.rsplit("/", 1)[1]
+            with self._lock:
+                if self.posts.pop(post_id, None) is None:
+                    return problem(404, "Not Found Error",
+                                   f"Could not find tweet with id: [{post_id}].")
+                self.deleted.append(post_id)
+            return Answer(200, {"data": {"deleted": True}})
         if request.path != TWEETS or request.method != "POST":
             return problem(404, "Not Found", "Not Found")
         body = request.json
@@ -174,7 +185,7 @@ class XPeer(ScriptedPeer):
         return Answer(201, {"data": {"id": post_id, "text": text}})
 
     def check_answer(self, request: Request, answer: Answer) -> list[str]:
-        if self.spec is None or request.path != TWEETS or answer.body is None:
+        if self.spec is None or not request.path.startswith(TWEETS) or answer.body is None:
             return []
         content_type = answer.headers.get("Content-Type", "application/json")
         if content_type == "application/problem+json":

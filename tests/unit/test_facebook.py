@@ -119,3 +119,92 @@ def test_training_guard(peer: FacebookPeer) -> None:
     with pytest.raises(TrainingGuardError):
         send(lambda: driver(peer), fb_job(training=True))
     assert peer.requests == []
+
+
+# --- corrections and cancellations edit the original post (PagePost.json) ----------------------
+
+
+def follow_up(kind: str, refs: tuple[str, ...], title: str, body: str) -> Any:
+    draft = replace(DRAFT, title=title, body=body, media=(Medium.FACEBOOK,), kind=kind)
+    return replace(fb_job(render_facebook(draft, "ja").payload), kind=kind, original_refs=refs)
+
+
+def posted(peer: FacebookPeer) -> str:
+    [result] = send(lambda: driver(peer), fb_job())
+    ref = result.results[0].provider_ref
+    assert ref is not None
+    return ref
+
+
+def test_correction_edits_the_original_post_with_the_new_message(peer: FacebookPeer) -> None:
+    original = posted(peer)
+    job_ = follow_up("correction", (original,), "【訂正】大雨警報",
+                     "南小学校へ避難してください。\n\n――訂正前の内容――\n中央小学校へ避難してください。")
+    [result] = send(lambda: driver(peer), job_)
+
+    assert outcomes(result) == {Outcome.SENT}
+    assert result.results[0].provider_ref == original  # the same post
+    assert len(peer.posts) == 1  # nothing new on the Page
+    [(edited, form)] = peer.edits
+    assert edited == original and set(form) == {"message"}
+    message = peer.posts[original]["message"]
+    # the renderer's head line (app/compose) wraps the whole title: 【【訂正】大雨警報】
+    assert "【訂正】大雨警報" in message.split("\n")[0]
+    assert message.index("南小学校") < message.index("訂正前の内容") < message.index("中央小学校")
+    assert peer.accepted[-1].path == f"/v25.0/{original}"
+    peer.assert_clean()
+
+
+def test_cancellation_edits_the_post_into_a_notice(peer: FacebookPeer) -> None:
+    original = posted(peer)
+    job_ = follow_up("cancellation", (original,), "【取消】大雨警報",
+                     "先ほどお知らせした「大雨警報」は取り消します。")
+    [result] = send(lambda: driver(peer), job_)
+
+    assert outcomes(result) == {Outcome.SENT} and result.results[0].provider_ref == original
+    message = peer.posts[original]["message"]
+    notice, _, rest = message.partition("\n\n")
+    assert notice == "【取消】この投稿の情報は取り消されました。"
+    assert "【取消】大雨警報" in rest.split("\n")[0] and "取り消します" in rest
+    assert len(peer.posts) == 1
+    peer.assert_clean()
+
+
+@pytest.mark.parametrize("refs", [(), (f"{PAGE}_999",)], ids=["never-posted", "removed"])
+def test_follow_up_without_a_live_original_is_a_new_post(peer: FacebookPeer,
+                                                         refs: tuple[str, ...]) -> None:
+    job_ = follow_up("cancellation", refs, "【取消】大雨警報", "取り消します。")
+    [result] = send(lambda: driver(peer), job_)
+
+    assert outcomes(result) == {Outcome.SENT}
+    new = result.results[0].provider_ref
+    assert new in peer.posts and new not in refs
+    assert peer.posts[new]["message"].startswith("【取消】この投稿の情報は取り消されました。")  # type: ignore[index]
+    assert peer.edits == []
+    assert len(peer.requests) == len(refs) + 1  # the refused edit (if any), then the post
+    peer.assert_clean()
+
+
+def test_edit_errors_are_interpreted_like_posts(peer: FacebookPeer) -> None:
+    original = posted(peer)
+    peer.script(graph_error(403, 200, "(#200) Requires pages_manage_posts permission"))
+    [result] = send(lambda: driver(peer),
+                    follow_up("correction", (original,), "【訂正】大雨警報", "訂正します。"))
+    assert outcomes(result) == {Outcome.PERMANENT} and result.medium_error is not None
+    assert peer.edits == []
+
+
+def test_peer_refuses_edit_parameters_page_post_json_does_not_list(peer: FacebookPeer) -> None:
+    import httpx
+
+    original = posted(peer)
+    with httpx.Client(base_url=peer.base_url) as client:
+        bad = client.post(f"/v25.0/{original}", data={"message": "x", "link": "https://a.jp/",
+                                                       "is_hidden": "maybe"},
+                          headers={"Authorization": f"Bearer {TOKEN}"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == 100
+    assert sorted(peer.violations) == [
+        "pagepost.json: is_hidden is not a bool: 'maybe'",
+        "pagepost.json: unknown edit parameter 'link'",
+    ]
+    assert peer.edits == []

@@ -389,6 +389,185 @@ def test_engine_posts_once_and_the_link_is_offered_to_other_media(
     peer.assert_clean()
 
 
+# --- corrections and cancellations edit the original post ---------------------------------------
+
+
+def follow_up(kind: str, original: BatchResult | None, *, title: str, body: str) -> BatchJob:
+    """The job the outbox hands over for a 【訂正】/【取消】 of ``original`` (rendered as
+    :meth:`Issei.correct`/:meth:`Issei.cancel` do: the mark in the title, the old text quoted)."""
+    draft = Draft(title=title, body=body, media=(Medium.WEBSITE,), urgency=Urgency.EMERGENCY,
+                  areas=("中央地区",), kind=kind)
+    refs = ()
+    if original is not None and original.results[0].provider_ref:
+        refs = (original.results[0].provider_ref,)
+    return BatchJob(
+        message_id=str(uuid.uuid4()), medium=Medium.WEBSITE,
+        idempotency_key=str(uuid.uuid4()), attempt=1, training=False,
+        payload=render_website(draft, "ja").payload, targets=(Target(1, "public"),),
+        kind=kind, original_refs=refs,
+    )
+
+
+CORRECTED = ("南地区に避難指示を発令しました。"
+             "\n\n――訂正前の内容――\n中央地区に避難指示を発令しました。")
+CANCELLED = ("先ほどお知らせした「避難指示（緊急）」は取り消します。\n理由: 誤って配信したため"
+             "\n\n――取り消した内容――\n中央地区に避難指示を発令しました。")
+
+
+def test_correction_updates_the_original_post_and_keeps_its_permalink(
+    peer: WordPressPeer, wordpress: WordPressSite
+) -> None:
+    password = wordpress.passwords[EDITOR]
+    [original] = send(settings(peer.base_url), password, make_job())
+    post_id, link = parse_website_ref(original.results[0].provider_ref or "")
+    correction = follow_up("correction", original, title="【訂正】避難指示（緊急）",
+                           body=CORRECTED)
+    [result] = send(settings(peer.base_url), password, correction)
+
+    assert outcome(result) == Outcome.SENT
+    assert result.results[0].provider_ref == original.results[0].provider_ref  # same post
+    assert len(peer.created) == 1  # the original only: nothing new was posted
+    [edit] = peer.updated
+    assert edit.path == f"{POSTS}/{post_id}"
+    assert set(edit.body) == {"title", "content", "excerpt"}  # slug, status, categories kept
+    stored = peer.get_post(post_id, password)
+    assert stored["link"] == link and stored["status"] == "publish"
+    assert stored["title"]["raw"] == "【訂正】【緊急】避難指示（緊急）"
+    content = stored["content"]["raw"]
+    assert content.index("南地区") < content.index("訂正前の内容") < content.index("中央地区")
+    assert stored["categories"] == [wordpress.category_id]
+    peer.assert_clean()
+
+
+def test_cancellation_marks_the_post_withdrawn_instead_of_deleting_it(
+    peer: WordPressPeer, wordpress: WordPressSite
+) -> None:
+    password = wordpress.passwords[EDITOR]
+    [original] = send(settings(peer.base_url), password, make_job())
+    post_id, link = parse_website_ref(original.results[0].provider_ref or "")
+    cancel = follow_up("cancellation", original, title="【取消】避難指示（緊急）",
+                       body=CANCELLED)
+    [result] = send(settings(peer.base_url), password, cancel)
+
+    assert outcome(result) == Outcome.SENT
+    assert parse_website_ref(result.results[0].provider_ref or "") == (post_id, link)
+    assert [(e.method, e.path) for e in peer.exchanges if e.path.startswith(POSTS)] == [
+        ("POST", POSTS), ("POST", f"{POSTS}/{post_id}")]  # created, then edited: no DELETE
+    stored = peer.get_post(post_id, password)
+    assert stored["status"] == "publish"  # the link still opens
+    assert stored["title"]["raw"].startswith("【取消】")
+    content = stored["content"]["raw"]
+    assert content.startswith("<p><strong>【取消】この情報は取り消されました。")
+    assert content.index("取り消します") < content.index("中央地区に避難指示を発令しました。")
+    assert stored["excerpt"]["raw"].startswith("【取消】")
+    peer.assert_clean()
+
+
+def test_follow_up_of_an_original_that_was_never_posted_is_a_new_post(
+    peer: WordPressPeer, wordpress: WordPressSite
+) -> None:
+    correction = follow_up("correction", None, title="【訂正】避難指示（緊急）", body=CORRECTED)
+    [result] = send(settings(peer.base_url), wordpress.passwords[EDITOR], correction)
+
+    assert outcome(result) == Outcome.SENT
+    assert peer.updated == []
+    [created] = peer.created
+    assert created.body["slug"] == f"issei-{correction.idempotency_key.replace('-', '')}"
+    post_id, _ = parse_website_ref(result.results[0].provider_ref or "")
+    assert post_id == created.answer["id"]
+    assert peer.get_post(post_id, wordpress.passwords[EDITOR])["title"]["raw"].startswith(
+        "【訂正】")
+    peer.assert_clean()
+
+
+def test_follow_up_of_a_post_removed_on_the_site_is_posted_anew(
+    peer: WordPressPeer, wordpress: WordPressSite
+) -> None:
+    gone = website_ref(987654, None)  # no such post on this site
+    job = follow_up("cancellation", None, title="【取消】避難指示（緊急）", body=CANCELLED)
+    job = BatchJob(**{**job.__dict__, "original_refs": (gone,)})
+    [result] = send(settings(peer.base_url), wordpress.passwords[EDITOR], job)
+
+    assert outcome(result) == Outcome.SENT
+    assert [(e.method, e.path, e.status) for e in peer.exchanges if e.path.startswith(POSTS)
+            ] == [("POST", f"{POSTS}/987654", 404), ("POST", POSTS, 201)]
+    assert peer.exchanges[-1].body["title"]["raw"].startswith("【取消】")
+    peer.assert_clean()
+
+
+def test_training_follow_up_through_the_drill_sink_posts_the_notice(tmp_path: Path) -> None:
+    sink = DrillSink(tmp_path / "drill").start()
+    try:
+        first = make_job(training=True)
+        [original] = send(settings(sink.http_url("website")), "drill", first, simulated=True)
+        job = follow_up("cancellation", original, title="【取消】避難指示（緊急）",
+                        body=CANCELLED)
+        job = BatchJob(**{**job.__dict__, "training": True})
+        [result] = send(settings(sink.http_url("website")), "drill", job, simulated=True)
+    finally:
+        sink.stop()
+    assert outcome(result) == Outcome.SENT
+    records = sink.recorder.read("website")
+    assert records[-1]["path"] == POSTS  # the sink has no edit route: a new post, not a failure
+    assert records[-1]["body"]["title"]["raw"].startswith("【取消】")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title": {"raw": "t"}, "content": {"raw": "c"}, "excerpt": {"raw": "e"}},
+        {"title": "t"},
+        {"title": {"raw": "t"}, "content": 3},
+        {"title": {"raw": "t"}, "sluggish": "x"},
+    ],
+    ids=["valid", "title-string", "content-int", "misspelt"],
+)
+def test_update_rules_agree_with_the_schema_of_the_edit_route(
+    validator: PostsValidator, body: dict[str, Any]
+) -> None:
+    ours = request_problems(body, update=True)
+    assert bool(ours) == bool(validator.check_update(body)), (ours, validator.check_update(body))
+
+
+def test_engine_corrects_then_cancels_the_same_post_and_the_ledger_links_them(
+    tmp_path: Path, peer: WordPressPeer, wordpress: WordPressSite,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ISSEI_WEBSITE_APPLICATION_PASSWORD", wordpress.passwords[EDITOR])
+    config = make_config(tmp_path, f"sqlite:///{tmp_path}/f.db")
+    config.channels["website"] = {"base_url": peer.base_url, "username": EDITOR,
+                                  "category": wordpress.category_id, "status": "publish"}
+    config.configured_media.add("website")
+
+    async def body(issei: Issei) -> tuple[str | None, ...]:
+        original = issei.send(DRAFT)
+        await issei.engine.run(until_idle=True)
+        correction = issei.correct(original, "南地区に避難指示を発令しました。")
+        await issei.engine.run(until_idle=True)
+        cancel = issei.cancel(original, reason="誤って配信したため")
+        await issei.engine.run(until_idle=True)
+        for follow in (correction, cancel):
+            counts = issei.counts(follow)["website"]
+            assert (counts.total, counts.sent, counts.failed) == (1, 1, 0)
+        assert issei.message_links(original)["followed_by"] == [
+            {"message_id": correction, "kind": "correction"},
+            {"message_id": cancel, "kind": "cancellation"},
+        ]
+        assert issei.message_links(correction)["correction_of"] == original
+        assert issei.message_links(cancel)["correction_of"] == original
+        with issei.sessions() as session:
+            return tuple(published_link(session, m) for m in (original, correction, cancel))
+
+    links = with_issei(config, body)
+    assert links[0] is not None and len(set(links)) == 1  # one post, one permalink throughout
+    [created] = peer.created
+    assert len(peer.updated) == 2
+    stored = peer.get_post(created.answer["id"], wordpress.passwords[EDITOR])
+    assert stored["title"]["raw"] == "【取消】【緊急】避難指示（緊急）"
+    assert "誤って配信したため" in stored["content"]["raw"]
+    peer.assert_clean()
+
+
 # --- pure helpers -----------------------------------------------------------------------------
 
 

@@ -266,3 +266,108 @@ def test_training_guard(peer: XPeer) -> None:
     with pytest.raises(TrainingGuardError):
         send(lambda: driver(peer), x_job(training=True))
     assert peer.requests == []
+
+
+# --- corrections and cancellations delete the original and post anew ---------------------------
+
+
+def follow_up(kind: str, refs: tuple[str, ...], title: str, body: str) -> Any:
+    draft = replace(DRAFT, title=title, body=body, media=(Medium.X,), kind=kind)
+    return replace(x_job(render_x(draft, "ja").payload), kind=kind, original_refs=refs)
+
+
+CANCEL_BODY = ("先ほどお知らせした「大雨警報」は取り消します。\n理由: 誤って配信したため"
+               "\n\n――取り消した内容――\n土砂災害に警戒してください。")
+
+
+def test_correction_deletes_the_whole_thread_then_posts_the_correction(peer: XPeer) -> None:
+    if not peer.spec_available:
+        pytest.skip(SPEC_MISSING)
+    [original] = send(lambda: driver(peer), x_job(render_x(LONG, "ja").payload))
+    old_ids = (original.results[0].provider_ref or "").split(",")
+    assert len(old_ids) > 1  # a thread
+    correction = follow_up("correction", (",".join(old_ids),), "【訂正】大雨警報",
+                           "南小学校へ避難してください。\n\n――訂正前の内容――\n中央小学校へ。")
+    [result] = send(lambda: driver(peer), correction)
+
+    assert outcomes(result) == {Outcome.SENT}
+    assert peer.deleted == old_ids[::-1]  # replies first, the root last
+    new_ids = (result.results[0].provider_ref or "").split(",")
+    assert set(peer.posts) == set(new_ids) and not set(new_ids) & set(old_ids)
+    assert "【訂正】大雨警報" in peer.posts[new_ids[0]]["text"]
+    assert [r.request.method for r in peer.requests[len(old_ids):]] == (
+        ["DELETE"] * len(old_ids) + ["POST"] * len(new_ids))
+    peer.assert_clean()  # every DELETE and its answer valid per the OpenAPI document
+
+
+def test_cancellation_deletes_and_posts_a_short_notice(peer: XPeer) -> None:
+    if not peer.spec_available:
+        pytest.skip(SPEC_MISSING)
+    [original] = send(lambda: driver(peer), x_job())
+    old = original.results[0].provider_ref or ""
+    [result] = send(lambda: driver(peer),
+                    follow_up("cancellation", (old,), "【取消】大雨警報", CANCEL_BODY))
+
+    assert outcomes(result) == {Outcome.SENT}
+    assert peer.deleted == [old]
+    [notice] = [p["text"] for p in peer.posts.values()]
+    assert "【取消】大雨警報" in notice.split("\n")[0]
+    assert "取り消します" in notice and "誤って配信したため" in notice
+    assert "取り消した内容" not in notice and "土砂災害" not in notice  # short: no quote
+    peer.assert_clean()
+
+
+def test_a_post_already_deleted_counts_as_done(peer: XPeer) -> None:
+    if not peer.spec_available:
+        pytest.skip(SPEC_MISSING)
+    [original] = send(lambda: driver(peer), x_job())
+    old = original.results[0].provider_ref or ""
+    gone = "1799999999999999999"  # deleted by hand on x.com meanwhile
+    [result] = send(lambda: driver(peer),
+                    follow_up("correction", (f"{old},{gone}",), "【訂正】大雨警報", "訂正です。"))
+
+    assert outcomes(result) == {Outcome.SENT}
+    assert [(r.request.method, r.status) for r in peer.requests[1:]] == [
+        ("DELETE", 404), ("DELETE", 200), ("POST", 201)]
+    assert peer.deleted == [old]
+    peer.assert_clean()
+
+
+def test_delete_refused_stops_before_posting_and_says_so(peer: XPeer) -> None:
+    if not peer.spec_available:
+        pytest.skip(SPEC_MISSING)
+    [original] = send(lambda: driver(peer), x_job())
+    old = original.results[0].provider_ref or ""
+    peer.script(fault(403, "Forbidden", "You are not allowed to delete this Tweet."))
+    [result] = send(lambda: driver(peer),
+                    follow_up("correction", (old,), "【訂正】大雨警報", "訂正です。"))
+
+    assert outcomes(result) == {Outcome.PERMANENT}
+    assert error(result).startswith(f"元の投稿（{old}）を削除できません")
+    assert [r.request.method for r in peer.requests[1:]] == ["DELETE"]  # no correction posted
+    assert old in peer.posts
+
+
+def test_retry_after_a_rate_limit_while_deleting_posts_once(peer: XPeer) -> None:
+    if not peer.spec_available:
+        pytest.skip(SPEC_MISSING)
+    [original] = send(lambda: driver(peer), x_job())
+    old = original.results[0].provider_ref or ""
+    peer.script(rate_limited(30))
+    first = follow_up("cancellation", (old,), "【取消】大雨警報", CANCEL_BODY)
+    retry = replace(first, attempt=2)
+    r1, r2 = send(lambda: driver(peer), first, retry)
+
+    assert outcomes(r1) == {Outcome.TEMPORARY} and r1.retry_after is not None
+    assert outcomes(r2) == {Outcome.SENT}
+    assert peer.deleted == [old] and len(peer.posts) == 1
+    peer.assert_clean()
+
+
+def test_follow_up_of_an_original_never_posted_only_posts(peer: XPeer) -> None:
+    if not peer.spec_available:
+        pytest.skip(SPEC_MISSING)
+    [result] = send(lambda: driver(peer),
+                    follow_up("cancellation", (), "【取消】大雨警報", CANCEL_BODY))
+    assert outcomes(result) == {Outcome.SENT}
+    assert [r.request.method for r in peer.requests] == ["POST"] and peer.deleted == []
