@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.compose.text import normalise_newlines
+from app.compose.text import bracketed_title, normalise_newlines
 from app.domain import CATEGORIES, TRAINING_MARK, Draft, Finding, Severity, Urgency
 
 
@@ -10,7 +10,7 @@ def head(draft: Draft) -> str:
     """【訓練】【緊急】【title】: the marks always come first, where a glance lands."""
     training = TRAINING_MARK if draft.training else ""
     urgent = "【緊急】" if draft.urgency is Urgency.EMERGENCY else ""
-    return f"{training}{urgent}【{draft.title.strip()}】"
+    return f"{training}{urgent}{bracketed_title(draft.title)}"
 
 
 def body(draft: Draft) -> str:

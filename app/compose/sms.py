@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from app.compose.text import normalise_newlines
+from app.compose.text import bracketed_title, normalise_newlines
 from app.domain import TRAINING_MARK, Draft, Finding, Medium, Rendition, Severity, Urgency
 
 UCS2_SINGLE = 70
@@ -113,7 +113,7 @@ def to_e164(number: str, country_code: str = "81") -> str:
 def sms_text(draft: Draft) -> str:
     training = TRAINING_MARK if draft.training else ""
     urgent = "【緊急】" if draft.urgency is Urgency.EMERGENCY else ""
-    head = f"{training}{urgent}【{draft.title.strip()}】"
+    head = f"{training}{urgent}{bracketed_title(draft.title)}"
     return f"{head}\n{normalise_newlines(draft.body).strip()}"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.compose.text import normalise_newlines
+from app.compose.text import bracketed_title, normalise_newlines
 from app.compose.twitter_text import V3, weighted_length
 from app.domain import TRAINING_MARK, Draft, Finding, Medium, Rendition, Severity, Urgency
 
@@ -39,7 +39,7 @@ def configure(long_text: str) -> None:
 def _head(draft: Draft) -> str:
     training = TRAINING_MARK if draft.training else ""
     urgent = "【緊急】" if draft.urgency is Urgency.EMERGENCY else ""
-    return f"{training}{urgent}【{draft.title.strip()}】"
+    return f"{training}{urgent}{bracketed_title(draft.title)}"
 
 
 def _sentences(text: str) -> list[str]:
