@@ -149,7 +149,7 @@ def test_correction_edits_the_original_post_with_the_new_message(peer: FacebookP
     assert edited == original and set(form) == {"message"}
     message = peer.posts[original]["message"]
     # the renderer's head line (app/compose) wraps the whole title: 【【訂正】大雨警報】
-    assert "【訂正】大雨警報" in message.split("\n")[0]
+    assert "【訂正】【大雨警報】" in message.split("\n")[0]
     assert message.index("南小学校") < message.index("訂正前の内容") < message.index("中央小学校")
     assert peer.accepted[-1].path == f"/v25.0/{original}"
     peer.assert_clean()
@@ -165,7 +165,7 @@ def test_cancellation_edits_the_post_into_a_notice(peer: FacebookPeer) -> None:
     message = peer.posts[original]["message"]
     notice, _, rest = message.partition("\n\n")
     assert notice == "【取消】この投稿の情報は取り消されました。"
-    assert "【取消】大雨警報" in rest.split("\n")[0] and "取り消します" in rest
+    assert "【取消】【大雨警報】" in rest.split("\n")[0] and "取り消します" in rest
     assert len(peer.posts) == 1
     peer.assert_clean()
 

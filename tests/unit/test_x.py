@@ -294,7 +294,7 @@ def test_correction_deletes_the_whole_thread_then_posts_the_correction(peer: XPe
     assert peer.deleted == old_ids[::-1]  # replies first, the root last
     new_ids = (result.results[0].provider_ref or "").split(",")
     assert set(peer.posts) == set(new_ids) and not set(new_ids) & set(old_ids)
-    assert "【訂正】大雨警報" in peer.posts[new_ids[0]]["text"]
+    assert "【訂正】【大雨警報】" in peer.posts[new_ids[0]]["text"]
     assert [r.request.method for r in peer.requests[len(old_ids):]] == (
         ["DELETE"] * len(old_ids) + ["POST"] * len(new_ids))
     peer.assert_clean()  # every DELETE and its answer valid per the OpenAPI document
@@ -311,7 +311,7 @@ def test_cancellation_deletes_and_posts_a_short_notice(peer: XPeer) -> None:
     assert outcomes(result) == {Outcome.SENT}
     assert peer.deleted == [old]
     [notice] = [p["text"] for p in peer.posts.values()]
-    assert "【取消】大雨警報" in notice.split("\n")[0]
+    assert "【取消】【大雨警報】" in notice.split("\n")[0]
     assert "取り消します" in notice and "誤って配信したため" in notice
     assert "取り消した内容" not in notice and "土砂災害" not in notice  # short: no quote
     peer.assert_clean()
