@@ -28,10 +28,12 @@ from PySide6.QtCore import (
     QMessageLogContext,
     QObject,
     QSettings,
+    Qt,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
 )
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app.config import Config
@@ -56,6 +58,7 @@ log = logging.getLogger("issei.console")
 
 Script = Callable[["ConsoleRuntime", MainWindow], Awaitable[int]]
 _IMPORTED_AT = time.time()
+E2E_ENV = "ISSEI_E2E_SCRIPT"  # hidden test hook: a JSON file of what to do (widgets.e2e)
 
 
 # -- process facts -------------------------------------------------------------------------
@@ -92,10 +95,27 @@ def needs_offscreen() -> bool:
 # -- Qt application ------------------------------------------------------------------------
 
 _translators: list[QTranslator] = []
+I18N = Path(__file__).resolve().parents[1] / "resources" / "i18n"
+LANGUAGES = ("ja", "en")
 
 
-def install_translations(app: QCoreApplication) -> bool:
-    """Qt's own Japanese strings (standard buttons, context menus). True when loaded."""
+def install_translations(app: QCoreApplication, language: str = "ja") -> bool:
+    """Japanese (the default): Qt's own Japanese strings (standard buttons, context menus);
+    the console's strings are written in Japanese. English: the console's English
+    translation (``resources/i18n/issei_en.qm``) and Qt's built-in English.
+    True when the translation was loaded."""
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    if language == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        translator = QTranslator(app)
+        if translator.load("issei_en", str(I18N)):
+            app.installTranslator(translator)
+            _translators.append(translator)
+            return True
+        log.warning("issei_en.qm not found in %s: the console stays Japanese", I18N)
+        return False
     QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
@@ -105,6 +125,15 @@ def install_translations(app: QCoreApplication) -> bool:
         return True
     log.info("qtbase_ja.qm not found in %s", folder)
     return False
+
+
+def choose_language(requested: str | None, settings: QSettings | None) -> str:
+    """The flag wins, then ISSEI_LANG, then the choice saved on this PC, then Japanese."""
+    for candidate in (requested, os.environ.get("ISSEI_LANG"),
+                      settings.value("ui/language") if settings is not None else None):
+        if isinstance(candidate, str) and candidate in LANGUAGES:
+            return candidate
+    return "ja"
 
 
 def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
@@ -120,15 +149,20 @@ def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> N
     logging.getLogger("issei.qt").log(level, "%s", message)
 
 
-def make_application() -> QApplication:
+def make_application(language: str = "ja") -> QApplication:
     existing = QApplication.instance()
+    if not isinstance(existing, QApplication):
+        # Fractional Windows scaling (125 %, 150 %) is drawn as it is, not rounded to 100 or
+        # 200 %, so text keeps the size the operator chose. Must be set before the app exists.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Issei")
     app.setOrganizationName("Issei")
     app.setApplicationDisplayName("Issei")
     app.setQuitOnLastWindowClosed(False)  # the async shutdown decides when the loop ends
     apply_app_style(app)
-    install_translations(app)
+    install_translations(app, language)
     return app
 
 
@@ -205,6 +239,8 @@ class ConsoleRuntime:
             try:
                 window.show()
                 bridge.start_engine()
+                log.info("console ready title=%s", window.windowTitle(),
+                         extra={"event": "console_ready"})
                 if script is not None:
                     exit_code = await script(self, window)
                     window.force_close()
@@ -286,6 +322,7 @@ async def smoke_script(runtime: ConsoleRuntime, window: MainWindow) -> int:
     painted_at = await asyncio.wait_for(runtime.first_paint.painted, 60)
     ms = (process_age() - (time.time() - painted_at)) * 1000
     print(f"first paint: {ms:.0f} ms", flush=True)
+    print(f"window title: {window.windowTitle()}", flush=True)
     log.info("first paint: %.0f ms", ms)
     await asyncio.sleep(0.2)  # let the first prepare land: the smoke test covers it too
     errors = runtime.reporter.count if runtime.reporter is not None else 0
@@ -307,17 +344,25 @@ def screenshots_script(folder: Path) -> Script:
 def run_console(config: Config, args: argparse.Namespace) -> int:
     smoke = bool(getattr(args, "smoke_test", False))
     screenshots: Path | None = getattr(args, "screenshots", None)
-    if (smoke or screenshots) and needs_offscreen():
+    e2e = os.environ.get(E2E_ENV)
+    if (smoke or screenshots or e2e) and needs_offscreen():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = make_application()
+    scripted = smoke or screenshots is not None or bool(e2e)
+    settings = None if scripted else QSettings("Issei", "Issei")
+    language = choose_language(getattr(args, "lang", None), settings)
+    app = make_application(language)
     qInstallMessageHandler(_qt_message)
-    scripted = smoke or screenshots is not None
-    runtime = ConsoleRuntime(config, settings=None if scripted else QSettings())
+    runtime = ConsoleRuntime(config, settings=settings)
     script: Script | None = None
     if smoke:
         script = smoke_script
     elif screenshots is not None:
         script = screenshots_script(screenshots)
+    elif e2e:
+        from widgets.e2e import e2e_script
+
+        script = e2e_script(Path(e2e))
+    log.info("console starting language=%s", language, extra={"event": "console_starting"})
     try:
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
             return runner.run(runtime.run(script))

@@ -20,10 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import CATEGORIES, Finding, Medium, Severity
+from app.domain import Finding, Medium, Severity
 from app.service import Prepared
 from widgets import style
-from widgets.labels import audience_text, severity_colours, severity_text, worst_severity
+from widgets.labels import (
+    audience_text,
+    category_label,
+    language_label,
+    medium_label,
+    severity_colours,
+    severity_text,
+    urgency_label,
+    worst_severity,
+)
 
 
 class ConfirmDialog(QDialog):
@@ -71,12 +80,15 @@ class ConfirmDialog(QDialog):
         summary.addRow(self.tr("件名"), title)
         summary.addRow(
             self.tr("カテゴリ・緊急度"),
-            QLabel(f"{CATEGORIES.get(draft.category, draft.category)}・{draft.urgency.label}"),
+            QLabel(f"{category_label(draft.category)}・{urgency_label(draft.urgency)}"),
         )
         summary.addRow(
             self.tr("地区"),
             QLabel("、".join(draft.areas) if draft.areas else self.tr("全地区")),
         )
+        self.languages_label = QLabel("・".join(language_label(c) for c in draft.languages))
+        self.languages_label.setWordWrap(True)
+        summary.addRow(self.tr("言語"), self.languages_label)
         layout.addLayout(summary)
 
         layout.addWidget(self._media_table())
@@ -85,7 +97,7 @@ class ConfirmDialog(QDialog):
         self.errors_label = QLabel()
         self.errors_label.setWordWrap(True)
         if errors:
-            lines = [f"・{m.label}: {f.message}" for m, f in errors]
+            lines = [f"・{medium_label(m)}: {f.message}" for m, f in errors]
             self.errors_label.setText(
                 self.tr("次のエラーを直すまで配信できません:") + "\n" + "\n".join(lines)
             )
@@ -139,7 +151,7 @@ class ConfirmDialog(QDialog):
         self.count_labels: dict[str, QLabel] = {}
         self.finding_labels: dict[str, QLabel] = {}
         for row, medium in enumerate(self.prepared.draft.media, start=1):
-            name = QLabel(medium.label)
+            name = QLabel(medium_label(medium))
             name.setStyleSheet("font-weight: bold; font-size: 13pt;")
             n = self.prepared.audiences.get(medium)
             count = QLabel(audience_text(n, broadcast=medium in self.broadcast))

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -166,7 +166,9 @@ def install_excepthook(data_dir: Path, reporter: ErrorReporter) -> Callable[[], 
         if path is not None:
             details = f"{details}\n記録: {path}"
         reporter.report(
-            reporter.tr("予期しないエラーが起きました。操作は続けられます。"), details
+            QCoreApplication.translate(
+                "ErrorReporter", "予期しないエラーが起きました。操作は続けられます。"),
+            details,
         )
 
     sys.excepthook = hook
@@ -189,7 +191,9 @@ def loop_exception_handler(
         else:
             details = message
         reporter.report(
-            reporter.tr("バックグラウンド処理でエラーが起きました。"), details
+            QCoreApplication.translate(
+                "ErrorReporter", "バックグラウンド処理でエラーが起きました。"),
+            details,
         )
 
     return handler

@@ -4,24 +4,66 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from app.domain import Finding, Medium, Severity
+from app.domain import CATEGORIES, Finding, Medium, Severity, Urgency
+from app.translation import languages
 from widgets import style
 
-# Media this version of the console can compose for; the others are shown, disabled (準備中).
-COMPOSABLE_MEDIA: tuple[Medium, ...] = (Medium.EMAIL, Medium.LINE)
+_t = QCoreApplication.translate  # pyside6-lupdate -tr-function-alias translate+=_t
+
+# Media ticked when the console opens: what reaches residents directly. The others the core
+# can render are one click away; those it cannot yet are shown disabled (準備中).
+DEFAULT_MEDIA: tuple[Medium, ...] = (Medium.EMAIL, Medium.LINE)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
+# Words the core owns (media, categories, urgencies, languages) are Japanese there; the English
+# console shows them through the "Core" context of the Qt translation. Listed here so that
+# pyside6-lupdate finds them.
+CORE_WORDS = (
+    QT_TRANSLATE_NOOP("Core", "メール"), QT_TRANSLATE_NOOP("Core", "ホームページ"),
+    QT_TRANSLATE_NOOP("Core", "アプリ通知"), QT_TRANSLATE_NOOP("Core", "Lアラート"),
+    QT_TRANSLATE_NOOP("Core", "防災"), QT_TRANSLATE_NOOP("Core", "防犯"),
+    QT_TRANSLATE_NOOP("Core", "健康"), QT_TRANSLATE_NOOP("Core", "イベント"),
+    QT_TRANSLATE_NOOP("Core", "くらし"), QT_TRANSLATE_NOOP("Core", "気象"),
+    QT_TRANSLATE_NOOP("Core", "緊急"), QT_TRANSLATE_NOOP("Core", "重要"),
+    QT_TRANSLATE_NOOP("Core", "通常"), QT_TRANSLATE_NOOP("Core", "日本語"),
+    QT_TRANSLATE_NOOP("Core", "やさしい日本語"), QT_TRANSLATE_NOOP("Core", "英語"),
+    QT_TRANSLATE_NOOP("Core", "中国語（簡体字）"), QT_TRANSLATE_NOOP("Core", "中国語（繁体字）"),
+    QT_TRANSLATE_NOOP("Core", "韓国語"), QT_TRANSLATE_NOOP("Core", "ベトナム語"),
+    QT_TRANSLATE_NOOP("Core", "ポルトガル語"), QT_TRANSLATE_NOOP("Core", "スペイン語"),
+    QT_TRANSLATE_NOOP("Core", "タガログ語"), QT_TRANSLATE_NOOP("Core", "ネパール語"),
+    QT_TRANSLATE_NOOP("Core", "インドネシア語"), QT_TRANSLATE_NOOP("Core", "タイ語"),
+    QT_TRANSLATE_NOOP("Core", "ミャンマー語"), QT_TRANSLATE_NOOP("Core", "定型文の訳"),
+    QT_TRANSLATE_NOOP("Core", "翻訳メモリ"), QT_TRANSLATE_NOOP("Core", "機械翻訳"),
+    QT_TRANSLATE_NOOP("Core", "手入力"),
+)
+
+
+def core_word(text: str) -> str:
+    return QCoreApplication.translate("Core", text)
 
 
 def medium_label(medium: str | Medium) -> str:
     try:
-        return Medium(medium).label
+        return core_word(Medium(medium).label)
     except ValueError:
         return str(medium)
+
+
+def category_label(code: str) -> str:
+    return core_word(CATEGORIES.get(code, code))
+
+
+def urgency_label(urgency: Urgency | str) -> str:
+    try:
+        return core_word(Urgency(urgency).label)
+    except ValueError:
+        return str(urgency)
+
+
+def language_label(code: str) -> str:
+    return core_word(languages.label(code))
 
 
 def worst_severity(findings: Sequence[Finding]) -> Severity:
@@ -35,9 +77,9 @@ def worst_severity(findings: Sequence[Finding]) -> Severity:
 
 def severity_text(severity: Severity) -> str:
     return {
-        Severity.OK: tr("✔ OK"),
-        Severity.WARNING: tr("⚠ 警告"),
-        Severity.ERROR: tr("✖ エラー"),
+        Severity.OK: _t("Labels", "✔ OK"),
+        Severity.WARNING: _t("Labels", "⚠ 警告"),
+        Severity.ERROR: _t("Labels", "✖ エラー"),
     }[severity]
 
 
@@ -52,10 +94,10 @@ def severity_colours(severity: Severity) -> tuple[str, str]:
 def audience_text(count: int | None, *, broadcast: bool = False) -> str:
     """「12 件」 (deliveries), 「友だち全員」 (LINE broadcast), or 「—」 (medium not chosen)."""
     if count is None:
-        return tr("—")
+        return _t("Labels", "—")
     if broadcast:
-        return tr("友だち全員")
-    return tr("{n} 件").format(n=f"{count:,}")
+        return _t("Labels", "友だち全員")
+    return _t("Labels", "{n} 件").format(n=f"{count:,}")
 
 
 def format_elapsed(seconds: float) -> str:

@@ -1,38 +1,66 @@
-"""The main window: mode banner, composer (left), previews (right), live monitor (bottom).
+"""The main window: mode banner; the 配信 tab (composer left, previews right, live monitor
+below) and the 履歴・台帳 tab; dialogs for templates, translation and delivery details.
 
-It wires panels to the bridge and routes events; decisions stay in the core.
+It wires panels to the bridge and routes events; decisions stay in the core. Every database
+or network call goes through the bridge to a worker thread; the window only reacts to answers.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import time
+from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QMainWindow,
+    QMenuBar,
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain import Draft
-from app.events import DeliveryProgress, Event, MessageFinished, MessageHalted, MessageQueued
+from app.domain import Draft, Urgency
+from app.events import (
+    DeliveryProgress,
+    Event,
+    MediumCounts,
+    MessageFinished,
+    MessageHalted,
+    MessageQueued,
+    SharedChannel,
+)
+from app.ledger import MessageSummary
 from app.service import Prepared, SendRefusedError
+from app.template_store import Library
 from widgets import style
 from widgets.banner import ModeBanner
-from widgets.bridge import ConsoleBridge
+from widgets.bridge import ConsoleBridge, FilledTemplate
 from widgets.composer import ComposerPanel
 from widgets.confirm_dialog import ConfirmDialog
+from widgets.deliveries import DeliveriesDialog
 from widgets.errors import ErrorReporter
+from widgets.history import HistoryPanel
 from widgets.monitor import MonitorPanel
 from widgets.previews import PreviewsPanel
+from widgets.template_dialogs import TemplateEditorDialog, TemplateFillDialog
+from widgets.translation_dialog import TranslationDialog
 
-APP_TITLE = "Issei 一斉配信コンソール"
+APP_TITLE = QT_TRANSLATE_NOOP("MainWindow", "Issei 一斉配信コンソール")
+LANGUAGE_SETTING = "ui/language"
+COMPOSE_TAB, HISTORY_TAB = 0, 1
+
+log = logging.getLogger("issei.console")
+
+
+def _counts_json(counts: dict[str, MediumCounts]) -> str:
+    return json.dumps({m: c.as_dict() for m, c in counts.items()}, ensure_ascii=False)
 
 
 class MainWindow(QMainWindow):
@@ -55,13 +83,21 @@ class MainWindow(QMainWindow):
         self.last_prepared: Prepared | None = None
         self.confirm_dialog: ConfirmDialog | None = None
         self.question_box: QMessageBox | None = None
+        self.template_dialog: TemplateFillDialog | None = None
+        self.template_editor: TemplateEditorDialog | None = None
+        self.translation_dialog: TranslationDialog | None = None
+        self.deliveries_dialogs: list[DeliveriesDialog] = []
         self.sent_titles: dict[str, str] = {}
         self._send_started: dict[str, float] = {}
+        self._pending_send: tuple[str, float] | None = None  # title, start: queued, not back
+        self._confirming = False
+        self._sending = False
         self._allow_close = False
+        self.library = Library()
 
         title = self.tr(APP_TITLE)
         self.setWindowTitle(self.tr("【訓練】") + title if training else title + self.tr(" — 本番"))
-        self.resize(1360, 880)
+        self.resize(1360, 900)
 
         self.banner = ModeBanner(
             training=training,
@@ -69,75 +105,176 @@ class MainWindow(QMainWindow):
                 path=bridge.issei.drill_folder
             ),
         )
-        self.composer = ComposerPanel(training_forced=training)
-        self.previews = PreviewsPanel()
+        media = bridge.composable_media()
+        self.composer = ComposerPanel(training_forced=training, media=media)
+        self.previews = PreviewsPanel(media)
         self.monitor = MonitorPanel()
+        self.history = HistoryPanel(bridge, bridge.renditions_async, bridge.failures_async)
 
         self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.top_splitter.addWidget(self.composer)
         self.top_splitter.addWidget(self.previews)
         self.top_splitter.setStretchFactor(0, 2)
         self.top_splitter.setStretchFactor(1, 3)
-        self.top_splitter.setSizes([520, 820])
+        self.top_splitter.setSizes([540, 800])
         self.main_splitter = QSplitter(Qt.Orientation.Vertical)
         self.main_splitter.addWidget(self.top_splitter)
         self.main_splitter.addWidget(self.monitor)
         self.main_splitter.setStretchFactor(0, 3)
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([640, 220])
+        self.main_splitter.setSizes([640, 200])
         self.main_splitter.setChildrenCollapsible(False)
         self.top_splitter.setChildrenCollapsible(False)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.main_splitter, self.tr("配信（Ctrl+1）"))
+        self.tabs.addTab(self.history, self.tr("履歴・台帳（Ctrl+2）"))
+
+        # The mode banner sits above everything, the menu bar included: 訓練 or 本番 is the
+        # first thing on the screen whatever else is open.
+        self.menu_bar = QMenuBar()
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(self.banner)
+        top_layout.addWidget(self.menu_bar)
+        self.setMenuWidget(top)
 
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.banner)
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(8, 4, 8, 4)
-        body_layout.addWidget(self.main_splitter)
+        body_layout.addWidget(self.tabs)
         layout.addWidget(body, 1)
         self.setCentralWidget(central)
 
         self.engine_label = QLabel()
         self.statusBar().addPermanentWidget(self.engine_label)
+        self.shared_label = QLabel()
+        self.shared_label.setVisible(False)
+        self.statusBar().addPermanentWidget(self.shared_label)
         console = QLabel(self.tr("端末: {name}").format(name=bridge.issei.console))
         console.setObjectName("muted")
         self.statusBar().addPermanentWidget(console)
         self._show_engine(False)
+        self._build_menus()
 
         self.composer.draft_changed.connect(self._draft_changed)
+        self.composer.text_edited.connect(self._text_edited)
         self.composer.send_requested.connect(self.open_confirmation)
+        self.composer.template_chosen.connect(self.open_template)
+        self.composer.edit_templates_requested.connect(self.open_template_editor)
+        self.composer.translate_requested.connect(self.open_translation)
         self.monitor.retry_requested.connect(self._retry)
         self.monitor.halt_requested.connect(self._ask_halt)
+        self.monitor.deliveries_requested.connect(self._monitor_deliveries)
+        self.history.retry_requested.connect(self._retry)
+        self.history.deliveries_requested.connect(self.open_deliveries)
+        self.history.reuse_requested.connect(self.reuse_message)
         bridge.prepared.connect(self._prepared)
         bridge.event_received.connect(self._on_event)
         bridge.engine_state.connect(self._show_engine)
         self._restore_state()
+        self.reload_templates()
+        self.history.model.reload()
         self.composer.emit_now()
+
+    def _build_menus(self) -> None:
+        bar = self.menu_bar
+        templates = bar.addMenu(self.tr("定型文(&T)"))
+        use = templates.addAction(self.tr("定型文を使う…"))
+        use.setShortcut(QKeySequence("Ctrl+T"))
+        use.triggered.connect(self._use_template)
+        edit = templates.addAction(self.tr("定型文の編集…"))
+        edit.triggered.connect(self.open_template_editor)
+
+        translation = bar.addMenu(self.tr("翻訳(&L)"))
+        review = translation.addAction(self.tr("翻訳の確認…"))
+        review.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        review.triggered.connect(self.open_translation)
+
+        view = bar.addMenu(self.tr("表示(&V)"))
+        for text, keys, tab in ((self.tr("配信"), ("Ctrl+1",), COMPOSE_TAB),
+                                (self.tr("履歴・台帳"), ("Ctrl+2", "Ctrl+H"), HISTORY_TAB)):
+            action = view.addAction(text)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(lambda _c=False, t=tab: self.tabs.setCurrentIndex(t))
+        refresh = view.addAction(self.tr("履歴を読み直す"))
+        refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        refresh.triggered.connect(self.history.model.reload)
+        details = view.addAction(self.tr("配信明細…"))
+        details.setShortcut(QKeySequence("Ctrl+D"))
+        details.triggered.connect(
+            lambda: self._monitor_deliveries(self.monitor.message_id)
+            if self.monitor.message_id else None)
+
+        language = bar.addMenu(self.tr("言語 / Language"))
+        group = QActionGroup(self)
+        current = str(self.settings.value(LANGUAGE_SETTING, "ja")) if self.settings else "ja"
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in (("ja", "日本語"), ("en", "English")):
+            action = language.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(code == current)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, c=code: self._choose_language(c))
+            self.language_actions[code] = action
 
     # -- composing -------------------------------------------------------------------------
 
     def _draft_changed(self, draft: Draft) -> None:
         self.bridge.request_prepare(draft)
 
+    def _text_edited(self, draft: Draft) -> None:
+        """Every keystroke: render now (pure, microseconds) and show it; counts come later."""
+        try:
+            renditions = self.bridge.render(draft)
+        except Exception as exc:  # noqa: BLE001 - a renderer bug must not stop typing
+            self.reporter.report_exception(self.tr("文面を組み立てられませんでした。"), exc)
+            return
+        self.previews.set_languages(draft.languages)
+        self.previews.show_renditions(renditions, self.bridge.extra_findings_for(draft),
+                                      pristine=self.composer.pristine)
+        self.composer.show_translation_state(renditions)
+
+    def _current(self, prepared: Prepared) -> bool:
+        draft = self.composer.draft()
+        return replace(draft, training=prepared.draft.training) == prepared.draft
+
     def _prepared(self, prepared: Prepared) -> None:
         self.last_prepared = prepared
         self.composer.set_prepared(
             prepared, self.bridge.broadcast_media(prepared.draft.training)
         )
-        self.previews.set_prepared(prepared, pristine=self.composer.pristine)
+        if self._current(prepared):  # typing went on meanwhile: keep the newer previews
+            self.previews.set_prepared(prepared, pristine=self.composer.pristine)
+        if self._confirming or self._sending:
+            self.composer.set_busy(self.composer.send_button.text())
 
     def open_confirmation(self) -> None:
         if self.confirm_dialog is not None and self.confirm_dialog.isVisible():
             self.confirm_dialog.raise_()
             return
-        try:
-            prepared = self.bridge.prepare_now(self.composer.draft())
-        except Exception as exc:  # noqa: BLE001 - shown to the operator
-            self.reporter.report_exception(self.tr("配信内容を確認できませんでした。"), exc)
+        if self._confirming or self._sending:
             return
+        self._confirming = True
+        self.composer.set_busy(self.tr("確認しています…"))
+        self.bridge.prepare_async(self.composer.draft(), self._show_confirmation,
+                                  self._confirmation_failed)
+
+    def _confirmation_failed(self, exc: BaseException) -> None:
+        self._confirming = False
+        self.composer.set_busy(None)
+        self.reporter.report_exception(self.tr("配信内容を確認できませんでした。"), exc)
+
+    def _show_confirmation(self, prepared: Prepared) -> None:
+        self._confirming = False
+        self.composer.set_busy(None)
         self._prepared(prepared)
         if self.confirm_dialog is not None:
             self.confirm_dialog.deleteLater()
@@ -145,44 +282,190 @@ class MainWindow(QMainWindow):
             prepared, self, broadcast=self.bridge.broadcast_media(prepared.draft.training)
         )
         dialog.accepted.connect(lambda: self._send(prepared.draft))
+        # Focus goes back to the composer (some platforms leave no window active after a
+        # modal dialog, and Ctrl+Enter would then do nothing).
+        dialog.finished.connect(lambda _r: self.activateWindow())
         self.confirm_dialog = dialog
         dialog.open()
 
     def _send(self, draft: Draft) -> None:
-        started = time.monotonic()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            message_id = self.bridge.send(draft)
-        except SendRefusedError as exc:
-            self.reporter.report(
-                self.tr("配信できませんでした。次の点を直してください。"), str(exc)
-            )
-            return
-        except Exception as exc:  # noqa: BLE001 - shown to the operator
-            self.reporter.report_exception(
-                self.tr("配信の登録中にエラーが起きました。配信状況を確かめてください。"), exc
-            )
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.sent_titles[message_id] = draft.title.strip()
-        self._send_started[message_id] = started
+        self._sending = True
+        self._pending_send = (draft.title.strip(), time.monotonic())
+        self.composer.set_busy(self.tr("配信を登録しています…"))
+        self.bridge.send_async(draft, self._sent, self._send_failed)
+
+    def _sent(self, message_id: str) -> None:
+        self._sending = False
+        self.composer.set_busy(None)
+        if self._pending_send is not None:
+            title, started = self._pending_send
+            self.sent_titles[message_id] = title
+            if self.monitor.message_id != message_id:  # the queued event is still on its way
+                self._send_started[message_id] = started
+        self._pending_send = None
         self.statusBar().showMessage(
             self.tr("配信を登録しました（配信ID {id}）").format(id=message_id), 15000
         )
 
+    def _send_failed(self, exc: BaseException) -> None:
+        self._sending = False
+        self._pending_send = None
+        self.composer.set_busy(None)
+        if isinstance(exc, SendRefusedError):
+            self.reporter.report(
+                self.tr("配信できませんでした。次の点を直してください。"), str(exc)
+            )
+        else:
+            self.reporter.report_exception(
+                self.tr("配信の登録中にエラーが起きました。配信状況を確かめてください。"), exc
+            )
+
+    # -- templates and translation ---------------------------------------------------------
+
+    def reload_templates(self) -> None:
+        try:
+            self.library = self.bridge.load_templates()
+        except OSError as exc:
+            self.reporter.report_exception(self.tr("定型文を読めませんでした。"), exc)
+            return
+        self.composer.set_templates(self.library)
+        if self.library.problems:
+            self.statusBar().showMessage(
+                self.tr("読めない定型文があります: ") + "／".join(self.library.problems), 30000)
+
+    def _use_template(self) -> None:
+        self.tabs.setCurrentIndex(COMPOSE_TAB)
+        self.composer.open_template_picker()
+
+    def open_template(self, name: str) -> None:
+        template = self.library.templates.get(name)
+        if template is None:
+            return
+        dialog = TemplateFillDialog(template, self.bridge.fill_template, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_template(dialog.filled))
+        self.template_dialog = dialog
+        dialog.open()
+
+    def apply_template(self, filled: FilledTemplate | None) -> None:
+        if filled is None:
+            return
+        composer = self.composer
+        languages = [*composer.selected_languages(),
+                     *(c for c in filled.translations if c not in composer.selected_languages())]
+        composer.fill(
+            title=filled.title, body=filled.body, category=filled.category,
+            urgency=filled.urgency, areas=composer.area_edit.text(),
+            media=composer.selected_media(), languages=languages,
+            translations={**composer.translations, **filled.translations},
+        )
+        composer.template_name = filled.name
+        self.statusBar().showMessage(
+            self.tr("定型文「{name}」を差し込みました").format(name=filled.name), 10000)
+        composer.title_edit.setFocus()
+
+    def open_template_editor(self) -> None:
+        if self.template_editor is not None and self.template_editor.isVisible():
+            self.template_editor.raise_()
+            return
+        dialog = TemplateEditorDialog(self.bridge.load_templates, self.bridge.save_template,
+                                      self.bridge.delete_template, self)
+        dialog.library_changed.connect(self.reload_templates)
+        self.template_editor = dialog
+        dialog.open()
+
+    def open_translation(self) -> None:
+        languages = self.composer.selected_languages()
+        if not languages:
+            self.statusBar().showMessage(
+                self.tr("先に「言語」で訳す言語を選んでください"), 10000)
+            self.composer.languages_button.showMenu()
+            return
+        draft = self.composer.draft()
+        dialog = TranslationDialog(
+            title=draft.title, body=draft.body, languages=languages,
+            translations=self.composer.translations, operator=self.bridge.operator,
+            suggest=self.bridge.suggest_translations, remember=self.bridge.remember_translation,
+            load_settings=self.bridge.translation_settings,
+            save_settings=self.bridge.save_translation_settings, parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.composer.set_translations(
+            {**self.composer.translations, **dialog.result_translations()}))
+        self.translation_dialog = dialog
+        dialog.open()
+
+    # -- history ---------------------------------------------------------------------------
+
+    def reuse_message(self, summary: MessageSummary) -> None:
+        """A past message's Japanese text as a new draft (translations are reviewed anew)."""
+        self.composer.fill(
+            title=summary.title, body=summary.body, category=summary.category,
+            urgency=Urgency(summary.urgency), areas="、".join(summary.areas),
+            media=tuple(m for m in self.composer.composable if m.value in summary.media),
+            languages=[c for c in summary.languages if c != "ja"],
+        )
+        self.tabs.setCurrentIndex(COMPOSE_TAB)
+        self.composer.title_edit.setFocus()
+
+    def _monitor_deliveries(self, message_id: str | None) -> None:
+        if message_id is None:
+            return
+        counts = self.monitor.progress_model.counts()
+        self.open_deliveries(message_id, self.sent_titles.get(message_id, ""), list(counts))
+
+    def open_deliveries(self, message_id: str, title: str, media: object) -> DeliveriesDialog:
+        for open_dialog in self.deliveries_dialogs:
+            if open_dialog.message_id == message_id:
+                open_dialog.raise_()
+                return open_dialog
+        dialog = DeliveriesDialog(self.bridge, message_id, title=title,
+                                  media=list(media) if isinstance(media, list | tuple) else [],
+                                  parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r, d=dialog: self._forget_deliveries(d))
+        self.deliveries_dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+    def _forget_deliveries(self, dialog: DeliveriesDialog) -> None:
+        if dialog in self.deliveries_dialogs:
+            self.deliveries_dialogs.remove(dialog)
+
     # -- watching --------------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
+        if isinstance(event, SharedChannel):
+            self.shared_label.setVisible(True)
+            if event.up:
+                self.shared_label.setText(self.tr("● 他の端末と連携中"))
+                self.shared_label.setStyleSheet(f"color: {style.OK_FG};")
+            else:
+                self.shared_label.setText(self.tr("● 他の端末との連携が切れています"))
+                self.shared_label.setStyleSheet(f"color: {style.ERROR_FG}; font-weight: bold;")
+            return
+        self.history.apply_event(event)
+        for dialog in self.deliveries_dialogs:
+            dialog.on_event(event)
         if isinstance(event, MessageQueued):
+            log.info("message queued id=%s training=%s counts=%s", event.message_id,
+                     event.training, _counts_json(event.counts),
+                     extra={"event": "message_queued"})
+            title = self.sent_titles.get(event.message_id, "")
+            started = self._send_started.pop(event.message_id, None)
+            if not title and self._pending_send is not None:
+                title, started = self._pending_send
             self.monitor.track(
                 event.message_id,
                 training=event.training,
                 counts=event.counts,
-                title=self.sent_titles.get(event.message_id, ""),
-                started=self._send_started.pop(event.message_id, None),
+                title=title,
+                started=started,
             )
             return
+        if isinstance(event, MessageFinished):
+            log.info("message finished id=%s counts=%s", event.message_id,
+                     _counts_json(event.counts), extra={"event": "message_finished"})
         if event.message_id != self.monitor.message_id:
             return
         if isinstance(event, DeliveryProgress):
@@ -198,26 +481,30 @@ class MainWindow(QMainWindow):
             self._refresh_counts(event.message_id)
 
     def _refresh_counts(self, message_id: str) -> None:
-        try:
-            self.monitor.update_all(self.bridge.counts(message_id))
-        except Exception as exc:  # noqa: BLE001 - shown to the operator
-            self.reporter.report_exception(self.tr("配信状況を読めませんでした。"), exc)
+        def show(counts: dict[str, MediumCounts]) -> None:
+            if self.monitor.message_id == message_id:
+                self.monitor.update_all(counts)
+
+        self.bridge.counts_async(message_id, show)
 
     def _refresh_failures(self, message_id: str) -> None:
-        try:
-            self.monitor.set_failures(self.bridge.failures(message_id))
-        except Exception as exc:  # noqa: BLE001 - shown to the operator
-            self.reporter.report_exception(self.tr("失敗した宛先を読めませんでした。"), exc)
+        def show(rows: list[tuple[str, str, str]]) -> None:
+            if self.monitor.message_id == message_id:
+                self.monitor.set_failures(rows)
+
+        self.bridge.failures_async(message_id, show)
 
     def _retry(self, message_id: str) -> None:
-        try:
-            n = self.bridge.retry_failed(message_id)
-        except Exception as exc:  # noqa: BLE001 - shown to the operator
+        def done(n: int) -> None:
+            self.statusBar().showMessage(self.tr("{n} 件を再送に回しました").format(n=n), 15000)
+            self.history.model.forget_counts(message_id)
+            self._refresh_counts(message_id)
+            self._refresh_failures(message_id)
+
+        def failed(exc: BaseException) -> None:
             self.reporter.report_exception(self.tr("再送を登録できませんでした。"), exc)
-            return
-        self.statusBar().showMessage(self.tr("{n} 件を再送に回しました").format(n=n), 15000)
-        self._refresh_counts(message_id)
-        self._refresh_failures(message_id)
+
+        self.bridge.retry_failed_async(message_id, done, failed)
 
     def _ask_halt(self, message_id: str) -> None:
         box = QMessageBox(self)
@@ -238,12 +525,14 @@ class MainWindow(QMainWindow):
         self._show_question(box)
 
     def halt(self, message_id: str) -> None:
-        try:
-            n = self.bridge.halt(message_id)
-        except Exception as exc:  # noqa: BLE001 - shown to the operator
+        def done(n: int) -> None:
+            self.statusBar().showMessage(
+                self.tr("未送信の {n} 件を取りやめました").format(n=n), 15000)
+
+        def failed(exc: BaseException) -> None:
             self.reporter.report_exception(self.tr("配信を中止できませんでした。"), exc)
-            return
-        self.statusBar().showMessage(self.tr("未送信の {n} 件を取りやめました").format(n=n), 15000)
+
+        self.bridge.halt_async(message_id, done, failed)
 
     def _show_engine(self, running: bool) -> None:
         if running:
@@ -259,6 +548,13 @@ class MainWindow(QMainWindow):
         self.question_box = box
         box.open()
 
+    def _choose_language(self, code: str) -> None:
+        if self.settings is not None:
+            self.settings.setValue(LANGUAGE_SETTING, code)
+        self.statusBar().showMessage(
+            self.tr("表示言語は次に起動したときに切り替わります（Takes effect after restart）"),
+            15000)
+
     # -- closing ---------------------------------------------------------------------------
 
     def force_close(self) -> None:
@@ -267,7 +563,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         sending = self.monitor.message_id is not None and not self.monitor.done
-        if sending and not self._allow_close:
+        if (sending or self._sending) and not self._allow_close:
             event.ignore()
             box = QMessageBox(self)
             box.setIcon(QMessageBox.Icon.Question)
@@ -288,6 +584,10 @@ class MainWindow(QMainWindow):
         self._save_state()
         for dialog in list(self.reporter.dialogs):
             dialog.close()
+        for other in (self.template_dialog, self.template_editor, self.translation_dialog,
+                      self.confirm_dialog, *self.deliveries_dialogs):
+            if other is not None and _alive(other):
+                other.close()
         event.accept()
         self.closed.emit()
 
@@ -309,3 +609,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/main_splitter", self.main_splitter.saveState())
         self.settings.setValue("window/top_splitter", self.top_splitter.saveState())
+
+
+def _alive(widget: QWidget) -> bool:
+    import shiboken6
+
+    return shiboken6.isValid(widget)

@@ -21,11 +21,8 @@ from app.events import MediumCounts
 from widgets import style
 from widgets.labels import medium_label
 
+_t = QCoreApplication.translate  # pyside6-lupdate -tr-function-alias translate+=_t
 Index = QModelIndex | QPersistentModelIndex
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Monitor", text)
 
 
 class ProgressRole(enum.IntEnum):
@@ -58,8 +55,9 @@ class MediaProgressModel(QAbstractTableModel):
         self._rows: list[tuple[str, MediumCounts]] = []
 
     def headers(self) -> list[str]:
-        return [_tr("媒体"), _tr("進捗"), _tr("対象"), _tr("送信済"), _tr("失敗"), _tr("待ち"),
-                _tr("中止")]
+        return [_t("Monitor", "媒体"), _t("Monitor", "進捗"), _t("Monitor", "対象"),
+                _t("Monitor", "送信済"), _t("Monitor", "失敗"), _t("Monitor", "待ち"),
+                _t("Monitor", "中止")]
 
     def reset(self, counts: dict[str, MediumCounts]) -> None:
         self.beginResetModel()
@@ -111,7 +109,7 @@ class MediaProgressModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column is ProgressColumn.FAILED and c.failed:
             return QColor(style.ERROR_FG)
         if role == Qt.ItemDataRole.ToolTipRole and c.duplicates:
-            return _tr("重複して届いた可能性: {n} 件").format(n=c.duplicates)
+            return _t("Monitor", "重複して届いた可能性: {n} 件").format(n=c.duplicates)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column is ProgressColumn.MEDIUM:
@@ -159,7 +157,7 @@ class FailuresModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return [_tr("媒体"), _tr("宛先"), _tr("理由")][section]
+            return [_t("Monitor", "媒体"), _t("Monitor", "宛先"), _t("Monitor", "理由")][section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -78,6 +78,7 @@ class ProgressDelegate(QStyledItemDelegate):
 class MonitorPanel(QGroupBox):
     retry_requested = Signal(str)  # message id
     halt_requested = Signal(str)
+    deliveries_requested = Signal(str)  # message id: open the drill-down
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +125,12 @@ class MonitorPanel(QGroupBox):
         self.halt_button.setEnabled(False)
         self.halt_button.setStyleSheet(f"QPushButton:enabled {{ color: {style.ERROR_FG}; }}")
         self.halt_button.clicked.connect(self._halt)
+        self.deliveries_button = QPushButton(self.tr("明細…"))
+        self.deliveries_button.setAutoDefault(False)
+        self.deliveries_button.setEnabled(False)
+        self.deliveries_button.setToolTip(self.tr("一件ごとの配信結果を見ます"))
+        self.deliveries_button.clicked.connect(self._deliveries)
+        head.addWidget(self.deliveries_button)
         head.addWidget(self.retry_button)
         head.addWidget(self.halt_button)
         rows_visible = 2
@@ -222,6 +229,7 @@ class MonitorPanel(QGroupBox):
         failed = any(c.failed for c in counts.values())
         pending = any(c.pending for c in counts.values())
         self.retry_button.setEnabled(self.message_id is not None and failed)
+        self.deliveries_button.setEnabled(self.message_id is not None)
         self.halt_button.setEnabled(self.message_id is not None and pending)
         if self.message_id is None:
             text, fg, bg = self.tr("待機中"), style.NEUTRAL_FG, style.NEUTRAL_BG
@@ -257,6 +265,10 @@ class MonitorPanel(QGroupBox):
     def _retry(self) -> None:
         if self.message_id is not None:
             self.retry_requested.emit(self.message_id)
+
+    def _deliveries(self) -> None:
+        if self.message_id is not None:
+            self.deliveries_requested.emit(self.message_id)
 
     def _halt(self) -> None:
         if self.message_id is not None:

@@ -4,11 +4,13 @@ there is no second rendering path in the console, so what is previewed is what i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument, QTextOption
+from PySide6.QtGui import QShowEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QTabWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -24,8 +27,36 @@ from PySide6.QtWidgets import (
 
 from app.domain import Finding, Medium, Rendition, Severity
 from app.service import Prepared
+from app.translation.languages import SOURCE
 from widgets import style
-from widgets.labels import severity_colours, severity_text, worst_severity
+from widgets.labels import (
+    language_label,
+    medium_label,
+    severity_colours,
+    severity_text,
+    worst_severity,
+)
+
+
+def replace_text(view: QPlainTextEdit | QTextEdit, text: str) -> bool:
+    """Show ``text`` by editing only what differs from what is shown (typing changes one
+    spot): Qt then re-lays out and repaints that block, not the whole document as
+    setPlainText would. False when nothing changed."""
+    old = view.toPlainText()
+    if old == text:
+        return False
+    limit = min(len(old), len(text))
+    start = 0
+    while start < limit and old[start] == text[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[-1 - end] == text[-1 - end]:
+        end += 1
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(len(old) - end, QTextCursor.MoveMode.KeepAnchor)
+    cursor.insertText(text[start:len(text) - end])
+    return True
 
 
 class FindingsBar(QWidget):
@@ -36,38 +67,63 @@ class FindingsBar(QWidget):
         self.severity: Severity | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # The findings change with every keystroke (SMS 3通分（…201文字）). A label whose size
+        # changes makes Qt re-lay out and repaint the whole window (~20 ms), so this bar has
+        # a fixed-size chip and a fixed-height, scrolling message area: its layout ends here.
         self.state_label = QLabel()
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.state_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.state_label.setStyleSheet(style.chip_style(style.NEUTRAL_FG, style.NEUTRAL_BG))
+        widest = max(self.fontMetrics().horizontalAdvance(t) for t in (
+            severity_text(Severity.OK), severity_text(Severity.WARNING),
+            severity_text(Severity.ERROR), self.tr("入力待ち")))
+        self.state_label.setFixedSize(widest + 28, self.fontMetrics().height() + 8)
         self.messages_label = QLabel()
         self.messages_label.setWordWrap(True)
+        self.messages_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.messages_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
+        self.messages_area = QScrollArea()
+        self.messages_area.setWidget(self.messages_label)
+        self.messages_area.setWidgetResizable(True)
+        self.messages_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.messages_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.messages_area.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget"
+                                         " { background: transparent; }")
+        self.messages_area.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 6)
         layout.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.messages_label, 1)
+        layout.addWidget(self.messages_area, 1)
+        self.setFixedHeight(max(self.state_label.height(), self.messages_area.height()))
         self.show_none()
 
     def show_none(self) -> None:
         self.severity = None
-        self.state_label.setText(self.tr("—"))
-        self.state_label.setStyleSheet(style.chip_style(style.NEUTRAL_FG, style.NEUTRAL_BG))
-        self.messages_label.setText("")
+        self._show(self.tr("—"), style.chip_style(style.NEUTRAL_FG, style.NEUTRAL_BG), "", "")
 
     def show_findings(self, findings: Sequence[Finding], *, pristine: bool = False) -> None:
         self.severity = worst_severity(findings)
-        self.messages_label.setText("\n".join(f.message for f in findings))
+        messages = "\n".join(f.message for f in findings)
         if pristine and self.severity is not Severity.OK:
             # Nothing typed yet: the same findings, shown as hints rather than alarms.
-            self.state_label.setText(self.tr("入力待ち"))
-            self.state_label.setStyleSheet(style.chip_style(style.NEUTRAL_FG, style.NEUTRAL_BG))
-            self.messages_label.setStyleSheet(f"color: {style.MUTED};")
+            self._show(self.tr("入力待ち"), style.chip_style(style.NEUTRAL_FG, style.NEUTRAL_BG),
+                       messages, f"color: {style.MUTED};")
             return
         fg, bg = severity_colours(self.severity)
-        self.state_label.setText(severity_text(self.severity))
-        self.state_label.setStyleSheet(style.chip_style(fg, bg))
         colour = style.MUTED if self.severity is Severity.OK else fg
-        self.messages_label.setStyleSheet(f"color: {colour};")
+        self._show(severity_text(self.severity), style.chip_style(fg, bg), messages,
+                   f"color: {colour};")
+
+    def _show(self, state: str, chip: str, messages: str, colour: str) -> None:
+        # Only what changed: a style sheet set again re-polishes the widget, and on every
+        # keystroke that alone costs milliseconds per preview.
+        if self.state_label.text() != state:
+            self.state_label.setText(state)
+        if self.state_label.styleSheet() != chip:
+            self.state_label.setStyleSheet(chip)
+        if self.messages_label.text() != messages:
+            self.messages_label.setText(messages)
+        if self.messages_label.styleSheet() != colour:
+            self.messages_label.setStyleSheet(colour)
 
 
 class MediumPreview(QGroupBox):
@@ -77,7 +133,7 @@ class MediumPreview(QGroupBox):
         super().__init__(parent)
         self.medium = medium
         self.rendition: Rendition | None = None
-        self.setTitle(self.tr("{medium}のプレビュー").format(medium=medium.label))
+        self.setTitle(self.tr("{medium}のプレビュー").format(medium=medium_label(medium)))
         self.findings = FindingsBar()
         self.stack = QStackedWidget()
         self.off_label = QLabel(self.tr("この媒体には配信しません"))
@@ -105,11 +161,24 @@ class MediumPreview(QGroupBox):
         self.rendition = rendition
         if rendition is None:
             self.findings.show_none()
-            self.stack.setCurrentIndex(0)
+            self._dirty = False
+            if self.stack.currentIndex() != 0:
+                self.stack.setCurrentIndex(0)
             return
         self.findings.show_findings(findings, pristine=pristine)
-        self.show_rendition(rendition)
-        self.stack.setCurrentIndex(1)
+        if self.isVisible():
+            self._dirty = False
+            self.show_rendition(rendition)
+        else:  # a preview in a hidden tab catches up when it is shown (showEvent)
+            self._dirty = True
+        if self.stack.currentIndex() != 1:
+            self.stack.setCurrentIndex(1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if getattr(self, "_dirty", False) and self.rendition is not None:
+            self._dirty = False
+            self.show_rendition(self.rendition)
+        super().showEvent(event)
 
 
 class EmailPreview(MediumPreview):
@@ -141,6 +210,7 @@ class EmailPreview(MediumPreview):
         header_layout.addWidget(self.subject_label, 1)
         self.body_view = QPlainTextEdit()
         self.body_view.setReadOnly(True)
+        self.body_view.setUndoRedoEnabled(False)  # edited in place per keystroke: keep no history
         self.body_view.setFrameShape(QFrame.Shape.NoFrame)
         self.body_view.setStyleSheet("QPlainTextEdit { background: white; padding: 8px; }")
         layout.addWidget(header)
@@ -149,10 +219,11 @@ class EmailPreview(MediumPreview):
 
     def show_rendition(self, rendition: Rendition) -> None:
         payload = rendition.payload
-        self.subject_label.setText(str(payload.get("subject", "")))
+        subject = str(payload.get("subject", ""))
+        if subject != self.subject_label.text():
+            self.subject_label.setText(subject)
         body = str(payload.get("body", ""))
-        if body != self.body_view.toPlainText():
-            self.body_view.setPlainText(body)
+        replace_text(self.body_view, body)
 
 
 class Bubble(QFrame):
@@ -164,6 +235,7 @@ class Bubble(QFrame):
         self.setStyleSheet("QFrame#bubble { background: white; border-radius: 16px; }")
         self.text_view = QTextEdit()
         self.text_view.setReadOnly(True)
+        self.text_view.setUndoRedoEnabled(False)  # edited in place per keystroke: keep no history
         self.text_view.setFrameShape(QFrame.Shape.NoFrame)
         self.text_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.text_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -180,13 +252,19 @@ class Bubble(QFrame):
     def set_text(self, text: str) -> None:
         if text == self.text_view.toPlainText():
             return
-        self.text_view.setPlainText(text)
-        natural = QTextDocument()
-        natural.setDefaultFont(self.text_view.font())
-        natural.setDocumentMargin(2)
-        natural.setPlainText(text)
+        # One fit after the edit, not one per intermediate document size.
+        layout = self.text_view.document().documentLayout()
+        layout.blockSignals(True)
+        try:
+            replace_text(self.text_view, text)
+        finally:
+            layout.blockSignals(False)
+        metrics = self.text_view.fontMetrics()
+        natural = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0)
         margins = self.contentsMargins()
-        self.setMaximumWidth(int(natural.idealWidth()) + margins.left() + margins.right() + 8)
+        width = natural + 2 * 2 + margins.left() + margins.right() + 8  # document margins
+        if self.maximumWidth() != width:
+            self.setMaximumWidth(width)
         self._fit()
 
     def text(self) -> str:
@@ -194,9 +272,12 @@ class Bubble(QFrame):
 
     def _fit(self) -> None:
         height = int(self.text_view.document().size().height()) + 6
-        self.text_view.setFixedHeight(height)
+        if self.text_view.height() != height or self.text_view.minimumHeight() != height:
+            self.text_view.setFixedHeight(height)
         margins = self.contentsMargins()
-        self.setFixedHeight(height + margins.top() + margins.bottom())
+        total = height + margins.top() + margins.bottom()
+        if self.minimumHeight() != total or self.maximumHeight() != total:
+            self.setFixedHeight(total)
 
 
 class LinePreview(MediumPreview):
@@ -270,8 +351,42 @@ class LinePreview(MediumPreview):
         return [b.text() for b in self.bubbles if not b.isHidden()]
 
 
+def payload_text(payload: Mapping[str, object]) -> str:
+    """A rendition's payload as readable text: strings as they are, structures as JSON."""
+    if "subject" in payload and "body" in payload:
+        return f"{payload['subject']}\n\n{payload['body']}"
+    lines = []
+    for key, value in payload.items():
+        if isinstance(value, str):
+            lines.append(f"{key}:\n{value}" if "\n" in value else f"{key}: {value}")
+        else:
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False, indent=2)}")
+    return "\n".join(lines)
+
+
+class GenericPreview(MediumPreview):
+    """A medium without a look of its own yet: its rendition, field by field."""
+
+    def build_view(self) -> QWidget:
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        self.text_view.setUndoRedoEnabled(False)  # edited in place per keystroke: keep no history
+        self.text_view.setAccessibleName(self.title())
+        return self.text_view
+
+    def show_rendition(self, rendition: Rendition) -> None:
+        text = payload_text(rendition.payload)
+        replace_text(self.text_view, text)
+
+
 class PreviewsPanel(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """The previews, in one language at a time (日本語 unless chosen): e-mail and LINE side by
+    side, every other chosen medium in a tab below them."""
+
+    def __init__(
+        self, media: Sequence[Medium] = (Medium.EMAIL, Medium.LINE),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.email = EmailPreview()
         self.line = LinePreview()
@@ -279,20 +394,121 @@ class PreviewsPanel(QWidget):
             Medium.EMAIL: self.email,
             Medium.LINE: self.line,
         }
-        layout = QHBoxLayout(self)
+        self.other_tabs = QTabWidget()
+        self.other_tabs.setAccessibleName(self.tr("ほかの媒体のプレビュー"))
+        for medium in media:
+            if medium in self.previews:
+                continue
+            preview = GenericPreview(medium)
+            self.previews[medium] = preview
+            self.other_tabs.addTab(preview, medium_label(medium))
+        self.other_tabs.setVisible(False)
+        self.language_combo = QComboBox()
+        self.language_combo.setAccessibleName(self.tr("プレビューの言語"))
+        self.language_combo.addItem(language_label(SOURCE), SOURCE)
+        self.language_combo.currentIndexChanged.connect(self._language_changed)
+        self._last: tuple[list[Rendition], dict[tuple[Medium, str], list[Finding]], bool] = (
+            [], {}, False)
+        header = QHBoxLayout()
+        header.setContentsMargins(4, 0, 4, 0)
+        caption = QLabel(self.tr("プレビューの言語"))
+        caption.setBuddy(self.language_combo)
+        header.addWidget(caption)
+        header.addWidget(self.language_combo)
+        header.addStretch(1)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.email, 3)
+        row.addWidget(self.line, 2)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.email, 3)
-        layout.addWidget(self.line, 2)
+        layout.setSpacing(2)
+        layout.addLayout(header)
+        layout.addLayout(row, 3)
+        layout.addWidget(self.other_tabs, 2)
+
+    @property
+    def language(self) -> str:
+        return str(self.language_combo.currentData() or SOURCE)
+
+    def set_languages(self, codes: Sequence[str]) -> None:
+        """Offer the message's languages; keep the shown one while it is still chosen."""
+        current = self.language
+        wanted = list(dict.fromkeys((SOURCE, *codes)))
+        have = [self.language_combo.itemData(i) for i in range(self.language_combo.count())]
+        if have == wanted:
+            return
+        self.language_combo.blockSignals(True)
+        self.language_combo.clear()
+        for code in wanted:
+            self.language_combo.addItem(language_label(code), code)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(current)))
+        self.language_combo.blockSignals(False)
+
+    def show_language(self, code: str) -> None:
+        index = self.language_combo.findData(code)
+        if index >= 0:
+            self.language_combo.setCurrentIndex(index)
+
+    def _language_changed(self) -> None:
+        renditions, extra, pristine = self._last
+        self.show_renditions(renditions, extra, pristine=pristine)
+
+    def latest_renditions(self) -> list[Rendition]:
+        return list(self._last[0])
 
     def set_prepared(self, prepared: Prepared, *, pristine: bool = False) -> None:
-        # The first rendition of a medium is shown; findings of all its renditions are listed
-        # (the core reports an unconfigured medium as an extra, empty rendition).
-        first: dict[Medium, Rendition] = {}
+        self.set_languages(prepared.draft.languages)
+        self.show_renditions(prepared.renditions, {}, pristine=pristine)
+
+    def show_renditions(
+        self,
+        renditions: Sequence[Rendition],
+        extra: Mapping[tuple[Medium, str], Sequence[Finding]],
+        *,
+        pristine: bool = False,
+    ) -> None:
+        """Show each medium's rendition in the chosen language. The findings listed are that
+        rendition's, the extra ones ``prepare`` found (audience, configuration), and any error
+        of the medium's other languages, so that a missing translation is never out of sight.
+        """
+        self._last = (list(renditions), dict(extra), pristine)  # type: ignore[arg-type]
+        language = self.language
+        shown: dict[Medium, Rendition] = {}
         findings: dict[Medium, list[Finding]] = {}
-        for rendition in prepared.renditions:
-            first.setdefault(rendition.medium, rendition)
-            findings.setdefault(rendition.medium, []).extend(rendition.findings)
+        for rendition in renditions:
+            medium = rendition.medium
+            if rendition.language == language or medium not in shown:
+                shown[medium] = rendition
+        for rendition in renditions:
+            medium = rendition.medium
+            own = rendition is shown.get(medium)
+            found = findings.setdefault(medium, [])
+            candidates = [*rendition.findings, *extra.get((medium, rendition.language), ())]
+            for finding in candidates:
+                if not own and finding.severity is not Severity.ERROR:
+                    continue
+                if finding not in found:
+                    found.append(finding)
         for medium, preview in self.previews.items():
-            preview.set_rendition(
-                first.get(medium), findings.get(medium, []), pristine=pristine
-            )
+            preview.set_rendition(shown.get(medium), findings.get(medium, []), pristine=pristine)
+        self._show_tabs(pristine)
+
+    def _show_tabs(self, pristine: bool) -> None:
+        """A tab per chosen medium beyond e-mail and LINE, its title marked with its state."""
+        any_shown = False
+        for index in range(self.other_tabs.count()):
+            preview = self.other_tabs.widget(index)
+            assert isinstance(preview, MediumPreview)
+            chosen = preview.rendition is not None
+            if self.other_tabs.isTabVisible(index) != chosen:
+                self.other_tabs.setTabVisible(index, chosen)
+            any_shown = any_shown or chosen
+            severity = preview.findings.severity
+            mark = "" if not chosen or pristine or severity is None else {
+                Severity.OK: "✔ ", Severity.WARNING: "⚠ ", Severity.ERROR: "✖ "}[severity]
+            text = mark + medium_label(preview.medium)
+            if self.other_tabs.tabText(index) != text:
+                self.other_tabs.setTabText(index, text)
+        if self.other_tabs.isVisible() != any_shown:
+            self.other_tabs.setVisible(any_shown)

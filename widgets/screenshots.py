@@ -1,7 +1,8 @@
 """``issei gui --screenshots DIR``: render the console's main states to PNG files.
 
 The tour always sends as a drill (訓練), whatever the configuration says, so that a
-screenshot run can never reach a resident.
+screenshot run can never reach a resident. It never asks a machine translator either: the
+translation shown comes from the shipped, reviewed templates.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from app.domain import Urgency
-from widgets.main_window import MainWindow
+from widgets.deliveries import DeliveryRole
+from widgets.main_window import COMPOSE_TAB, HISTORY_TAB, MainWindow
 
 SAMPLE_TITLE = "避難指示の発令について"
 SAMPLE_BODY = (
@@ -23,6 +25,13 @@ SAMPLE_BODY = (
     "避難が難しい場合は、建物の2階以上など安全な場所にとどまってください。\n\n"
     "問い合わせ: 防災対策課 0120-000-000"
 )
+TEMPLATE = "避難所開設"
+TEMPLATE_VALUES = {"開設時刻": "16時30分", "避難所": "北小学校 体育館", "所在地": "北町1-2-3",
+                   "問い合わせ先": "防災対策課 0120-000-000"}
+NAMES = ["01-empty.png", "02-composing.png", "03-confirm.png", "04-sending.png", "05-done.png",
+         "06-error.png", "07-template-form.png", "08-translation-review.png",
+         "09-preview-english.png", "10-history.png", "11-deliveries.png",
+         "12-template-editor.png"]
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -51,7 +60,7 @@ async def take_screenshots(window: MainWindow, folder: Path) -> list[Path]:
     composer = window.composer
     await wait_until(lambda: window.last_prepared is not None)
     await settle(0.3)
-    paths.append(save(window, folder / "01-empty.png"))
+    paths.append(save(window, folder / NAMES[0]))
 
     if not composer.training_check.isChecked():
         composer.training_check.setChecked(True)
@@ -61,24 +70,27 @@ async def take_screenshots(window: MainWindow, folder: Path) -> list[Path]:
         and window.last_prepared.draft.title == SAMPLE_TITLE
     )
     await settle()
-    paths.append(save(window, folder / "02-composing.png"))
+    paths.append(save(window, folder / NAMES[1]))
 
     window.open_confirmation()
+    await wait_until(lambda: window.confirm_dialog is not None
+                     and window.confirm_dialog.isVisible())
     dialog = window.confirm_dialog
     assert dialog is not None
     if not dialog.prepared.draft.training:  # never a real send from a screenshot run
         dialog.reject()
         raise RuntimeError("screenshot tour refused: the draft is not a drill")
     await settle()
-    paths.append(save(dialog, folder / "03-confirm.png"))
+    paths.append(save(dialog, folder / NAMES[2]))
 
     dialog.send_button.click()
     await wait_until(lambda: window.monitor.message_id is not None)
     await settle(0.05)
-    paths.append(save(window, folder / "04-sending.png"))
+    paths.append(save(window, folder / NAMES[3]))
     await wait_until(lambda: window.monitor.done, timeout=120)
     await settle(0.3)
-    paths.append(save(window, folder / "05-done.png"))
+    paths.append(save(window, folder / NAMES[4]))
+    message_id = window.monitor.message_id
 
     composer.fill(title=SAMPLE_TITLE, body="長文の確認。" * 900)
     await wait_until(
@@ -86,5 +98,66 @@ async def take_screenshots(window: MainWindow, folder: Path) -> list[Path]:
         and window.last_prepared.draft.body.startswith("長文")
     )
     await settle()
-    paths.append(save(window, folder / "06-error.png"))
+    paths.append(save(window, folder / NAMES[5]))
+
+    # A template: its placeholders as a small form.
+    window.open_template(TEMPLATE)
+    await wait_until(lambda: window.template_dialog is not None
+                     and window.template_dialog.isVisible())
+    form = window.template_dialog
+    assert form is not None
+    for name, value in TEMPLATE_VALUES.items():
+        if name != "問い合わせ先":  # one left empty: the form says what is missing
+            form.fields[name].setText(value)
+    await settle()
+    paths.append(save(form, folder / NAMES[6]))
+    form.fields["問い合わせ先"].setText(TEMPLATE_VALUES["問い合わせ先"])
+    form.insert_button.click()
+    await wait_until(lambda: composer.title_edit.text().startswith("北小学校"))
+
+    # Translation review: the template's reviewed translations, and a language still missing.
+    composer.set_languages([*composer.selected_languages(), "vi"])
+    await settle()
+    window.open_translation()
+    await wait_until(lambda: window.translation_dialog is not None
+                     and window.translation_dialog.isVisible())
+    review = window.translation_dialog
+    assert review is not None
+    review.language_list.setCurrentRow(1)  # English
+    await settle()
+    paths.append(save(review, folder / NAMES[7]))
+    review.reject()
+    composer.set_languages([c for c in composer.selected_languages() if c != "vi"])
+    await wait_until(lambda: window.last_prepared is not None
+                     and "vi" not in window.last_prepared.draft.languages
+                     and window.last_prepared.draft.title.startswith("北小学校"))
+    window.previews.show_language("en")
+    await settle()
+    paths.append(save(window, folder / NAMES[8]))
+    window.previews.show_language("ja")
+
+    # History and ledger, then the drill-down of the message sent above.
+    window.tabs.setCurrentIndex(HISTORY_TAB)
+    await wait_until(lambda: window.history.model.rowCount() > 0
+                     and window.history.current is not None
+                     and window.history.rendition_combo.count() > 0)
+    await settle(0.3)
+    paths.append(save(window, folder / NAMES[9]))
+    assert message_id is not None
+    details = window.open_deliveries(message_id, SAMPLE_TITLE, ["email", "line"])
+    await wait_until(lambda: details.model.rowCount() > 0
+                     and bool(details.model.index(0, 0).data(DeliveryRole.LOADED)))
+    await settle(0.3)
+    paths.append(save(details, folder / NAMES[10]))
+    details.close()
+    window.tabs.setCurrentIndex(COMPOSE_TAB)
+
+    window.open_template_editor()
+    await wait_until(lambda: window.template_editor is not None
+                     and window.template_editor.isVisible())
+    editor = window.template_editor
+    assert editor is not None
+    await settle(0.3)
+    paths.append(save(editor, folder / NAMES[11]))
+    editor.accept()
     return paths

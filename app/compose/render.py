@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.compose.text import normalise_newlines, utf16_length
+from app.compose.text import bracketed_title, normalise_newlines, utf16_length
 from app.domain import (
     CATEGORIES,
     TRAINING_MARK,
@@ -66,7 +66,7 @@ def render_email(draft: Draft, language: str) -> Rendition:
 
 
 def render_line(draft: Draft, language: str) -> Rendition:
-    head = f"{_training_prefix(draft)}{_urgency_prefix(draft)}【{draft.title.strip()}】"
+    head = f"{_training_prefix(draft)}{_urgency_prefix(draft)}{bracketed_title(draft.title)}"
     text = f"{head}\n{normalise_newlines(draft.body).strip()}"
     silent = draft.urgency is Urgency.NORMAL and draft.category in SILENT_LINE_CATEGORIES
     rendition = Rendition(
@@ -129,6 +129,13 @@ def render(draft: Draft, medium: Medium, language: str = "ja") -> Rendition:
         rendition.findings.append(
             Finding(Severity.ERROR, "unsupported", f"{medium.label}はまだ配信できません")
         )
+        return rendition
+    if language != "ja":  # another language carries its reviewed translation, or is refused
+        from app.translation.compose import localise
+
+        draft, problems = localise(draft, language)
+        rendition = renderer(draft, language)
+        rendition.findings.extend(problems)
         return rendition
     return renderer(draft, language)
 

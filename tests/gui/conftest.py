@@ -17,10 +17,17 @@ from pytestqt.qtbot import QtBot
 from app.config import Config, load_config
 from app.main import build
 from tests.gui.helpers import add_test_residents
+from tests.peers.translate_peer import block_internet
 from widgets.bridge import ConsoleBridge
 from widgets.errors import ErrorReporter
 from widgets.main_window import MainWindow
 from widgets.style import apply_app_style
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Console tests run as on an LGWAN terminal: 127.0.0.1 only. Nothing may reach out."""
+    block_internet(monkeypatch)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ bare Enter ever leads to a send."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -24,21 +24,52 @@ def test_opens_in_training_mode_with_banner(window: MainWindow) -> None:
     assert "訓練モード" in window.banner.label.text()
     assert "実際の住民には届きません" in window.banner.label.text()
     assert window.windowTitle().startswith("【訓練】")
-    assert window.banner.geometry().top() == 0  # across the top, above everything
+    # Across the top, above everything, the menu bar included.
+    assert window.banner.mapTo(window, QPoint(0, 0)).y() == 0
+    assert window.menu_bar.mapTo(window, QPoint(0, 0)).y() >= window.banner.height()
     assert window.composer.send_button.text() == "一斉配信"
-    assert [c.text() for c in window.composer.media_checks.values()] == ["メール", "LINE"]
+    checks = window.composer.media_checks
+    assert [c.text() for c in checks.values()][:2] == ["メール", "LINE"]
+    # E-mail and LINE are ticked when the console opens; other media are one click away.
+    assert [m for m, c in checks.items() if c.isChecked()] == [Medium.EMAIL, Medium.LINE]
 
 
-def test_disabled_media_say_in_preparation(window: MainWindow) -> None:
+def test_media_the_core_cannot_render_yet_say_in_preparation(window: MainWindow) -> None:
     from PySide6.QtWidgets import QCheckBox
 
+    from app.compose.render import RENDERERS
+
+    assert set(window.composer.media_checks) == set(RENDERERS)  # whatever the core renders
     others = [
         box for box in window.composer.findChildren(QCheckBox)
         if box not in window.composer.media_checks.values()
         and box is not window.composer.training_check
     ]
-    assert {b.text() for b in others} >= {"SMS", "X", "Lアラート"}
+    assert {b.text() for b in others} == {m.label for m in Medium if m not in RENDERERS}
     assert all(not b.isEnabled() and b.toolTip() == "準備中" for b in others)
+
+
+def test_every_chosen_medium_is_previewed_from_its_rendition(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    composer = window.composer
+    extra = [m for m in composer.media_checks if m not in (Medium.EMAIL, Medium.LINE)]
+    if not extra:
+        return  # only e-mail and LINE can be rendered in this build
+    composer.fill(title="給水", body="東公園で給水します", media=tuple(composer.media_checks))
+    qtbot.waitUntil(lambda: window.last_prepared is not None
+                    and len(window.last_prepared.draft.media) == len(composer.media_checks),
+                    timeout=5000)
+    tabs = window.previews.other_tabs
+    assert tabs.isVisible()
+    prepared = window.last_prepared
+    assert prepared is not None
+    for medium in extra:
+        preview = window.previews.previews[medium]
+        assert preview.rendition is not None and preview.rendition.medium is medium
+        assert preview.stack.currentIndex() == 1
+    composer.fill(title="給水", body="東公園で給水します")
+    qtbot.waitUntil(lambda: not tabs.isVisible(), timeout=5000)
 
 
 def test_qt_strings_are_japanese(qapp: QApplication) -> None:
@@ -75,7 +106,10 @@ def test_typing_updates_both_previews_from_renditions(qtbot: QtBot, window: Main
     assert composer.send_button.isEnabled()
     # The live counts are the core's audiences.
     for medium, label in composer.count_labels.items():
-        assert label.text() == f"{prepared.audiences[medium]:,} 件"
+        if medium in prepared.audiences:
+            assert label.text() == f"{prepared.audiences[medium]:,} 件"
+        else:
+            assert label.text() == "—"  # not chosen
 
 
 def test_unchecking_a_medium_hides_its_preview(qtbot: QtBot, window: MainWindow) -> None:

@@ -29,8 +29,12 @@ def test_confirmation_shows_training_counts_and_needs_a_deliberate_click(
 ) -> None:
     _ready(qtbot, window, "断水のお知らせ", "本日午後に断水します")
     qtbot.mouseClick(window.composer.send_button, Qt.MouseButton.LeftButton)
+    # Counting the audience runs on a worker: the button says so, and a second click waits.
+    assert not window.composer.send_button.isEnabled()
+    qtbot.waitUntil(lambda: window.confirm_dialog is not None, timeout=5000)
     dialog = window.confirm_dialog
     assert dialog is not None
+    assert window.composer.send_button.isEnabled()
     qtbot.waitExposed(dialog)
     assert dialog.training
     assert "訓練" in dialog.windowTitle()
@@ -51,11 +55,13 @@ def test_confirmation_shows_training_counts_and_needs_a_deliberate_click(
     assert not dialog.isVisible()
     assert window.monitor.message_id is None
     # Ctrl+Enter opens it again; Esc cancels.
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # focus is back on the main window
     window.composer.body_edit.setFocus()
     qtbot.keyClick(window.composer.body_edit, Qt.Key.Key_Return,
                    Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.confirm_dialog is not dialog, timeout=5000)
     second = window.confirm_dialog
-    assert second is not None and second is not dialog
+    assert second is not None
     qtbot.waitExposed(second)
     qtbot.keyClick(second, Qt.Key.Key_Escape)
     assert not second.isVisible()
@@ -72,6 +78,7 @@ def test_confirmation_lists_errors_and_blocks(qtbot: QtBot, window: MainWindow) 
         timeout=5000,
     )
     window.open_confirmation()
+    qtbot.waitUntil(lambda: window.confirm_dialog is not None, timeout=5000)
     dialog = window.confirm_dialog
     assert dialog is not None
     assert not dialog.send_button.isEnabled()
@@ -134,6 +141,7 @@ def test_full_send_through_the_ui_reaches_done(qapp: QApplication, config: Confi
         )
         assert window.composer.send_button.isEnabled()
         window.composer.send_button.click()
+        await eventually(lambda: window.confirm_dialog is not None)
         dialog = window.confirm_dialog
         assert dialog is not None and dialog.training
         expected = {m.value: n for m, n in dialog.prepared.audiences.items()}

@@ -24,6 +24,7 @@ def _queue_a_send(qtbot: QtBot, window: MainWindow) -> str:
         timeout=5000,
     )
     window.open_confirmation()
+    qtbot.waitUntil(lambda: window.confirm_dialog is not None, timeout=5000)
     assert window.confirm_dialog is not None
     qtbot.mouseClick(window.confirm_dialog.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.monitor.message_id is not None, timeout=5000)
@@ -85,6 +86,8 @@ def test_failures_are_listed_and_retry_requeues_them(qtbot: QtBot, window: MainW
     assert monitor.progress_model.counts()["email"].failed == n_failed
 
     qtbot.mouseClick(monitor.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: monitor.progress_model.counts()["email"].failed == 0, timeout=5000)
+    qtbot.waitUntil(lambda: monitor.failures_model.rowCount() == 0, timeout=5000)
     counts = monitor.progress_model.counts()["email"]
     assert counts.failed == 0 and counts.pending == n_failed
     assert monitor.failures_model.rowCount() == 0
