@@ -51,10 +51,11 @@ from widgets.monitor import MonitorPanel
 from widgets.previews import PreviewsPanel
 from widgets.template_dialogs import TemplateEditorDialog, TemplateFillDialog
 from widgets.translation_dialog import TranslationDialog
+from widgets.triggers_panel import TriggersPanel
 
 APP_TITLE = QT_TRANSLATE_NOOP("MainWindow", "Issei 一斉配信コンソール")
 LANGUAGE_SETTING = "ui/language"
-COMPOSE_TAB, HISTORY_TAB = 0, 1
+COMPOSE_TAB, HISTORY_TAB, TRIGGERS_TAB = 0, 1, 2
 
 log = logging.getLogger("issei.console")
 
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.previews = PreviewsPanel(media)
         self.monitor = MonitorPanel()
         self.history = HistoryPanel(bridge, bridge.renditions_async, bridge.failures_async)
+        self.triggers = TriggersPanel(bridge, settings)
 
         self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.top_splitter.addWidget(self.composer)
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.main_splitter, self.tr("配信（Ctrl+1）"))
         self.tabs.addTab(self.history, self.tr("履歴・台帳（Ctrl+2）"))
+        self.tabs.addTab(self.triggers, self.tr("自動配信（Ctrl+3）"))
 
         # The mode banner sits above everything, the menu bar included: 訓練 or 本番 is the
         # first thing on the screen whatever else is open.
@@ -200,7 +203,8 @@ class MainWindow(QMainWindow):
 
         view = bar.addMenu(self.tr("表示(&V)"))
         for text, keys, tab in ((self.tr("配信"), ("Ctrl+1",), COMPOSE_TAB),
-                                (self.tr("履歴・台帳"), ("Ctrl+2", "Ctrl+H"), HISTORY_TAB)):
+                                (self.tr("履歴・台帳"), ("Ctrl+2", "Ctrl+H"), HISTORY_TAB),
+                                (self.tr("自動配信"), ("Ctrl+3",), TRIGGERS_TAB)):
             action = view.addAction(text)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.triggered.connect(lambda _c=False, t=tab: self.tabs.setCurrentIndex(t))

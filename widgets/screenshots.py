@@ -8,6 +8,7 @@ translation shown comes from the shipped, reviewed templates.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain import Urgency
 from widgets.deliveries import DeliveryRole
-from widgets.main_window import COMPOSE_TAB, HISTORY_TAB, MainWindow
+from widgets.main_window import COMPOSE_TAB, HISTORY_TAB, TRIGGERS_TAB, MainWindow
 
 SAMPLE_TITLE = "避難指示の発令について"
 SAMPLE_BODY = (
@@ -31,7 +32,24 @@ TEMPLATE_VALUES = {"開設時刻": "16時30分", "避難所": "北小学校 体�
 NAMES = ["01-empty.png", "02-composing.png", "03-confirm.png", "04-sending.png", "05-done.png",
          "06-error.png", "07-template-form.png", "08-translation-review.png",
          "09-preview-english.png", "10-history.png", "11-deliveries.png",
-         "12-template-editor.png"]
+         "12-template-editor.png", "13-triggers.png"]
+# The 自動配信 tab replays official JMA samples (from the source tree; skipped elsewhere).
+JMA_SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "jma" / "samples"
+TRIGGER_SAMPLES = ("32-35_08_01_100915_VXSE51.xml", "32-35_06_03_240613_VXSE53.xml",
+                   "32-39_13_07_250206_VTSE41.xml", "32-35_06_02_100915_VXSE52.xml")
+TRIGGER_RULES = """[area]
+municipality = "岩手県宮古市"
+[feed]
+max_age = 1e12
+[[rule]]
+name = "震度3以上（地域）"
+media = ["email", "line"]
+when = { type = "earthquake", min_intensity = "3", scope = "area" }
+[[rule]]
+name = "津波"
+media = ["email", "line"]
+when = { type = "tsunami", clear = true }
+"""
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -150,6 +168,23 @@ async def take_screenshots(window: MainWindow, folder: Path) -> list[Path]:
     await settle(0.3)
     paths.append(save(details, folder / NAMES[10]))
     details.close()
+
+    # 自動配信: what the official samples would do (a replay: nothing is sent).
+    window.tabs.setCurrentIndex(TRIGGERS_TAB)
+    with tempfile.TemporaryDirectory(prefix="issei-shots-") as scratch:
+        rules = Path(scratch) / "rules.toml"
+        rules.write_text(TRIGGER_RULES, encoding="utf-8")
+        panel = window.triggers
+        panel.set_rules_path(rules, remember=False)
+        samples = [JMA_SAMPLES / name for name in TRIGGER_SAMPLES
+                   if (JMA_SAMPLES / name).is_file()]
+        if samples:
+            broken = Path(scratch) / "broken.xml"
+            broken.write_bytes(samples[0].read_bytes()[:400])
+            panel.open_files([*samples, broken])
+            await wait_until(lambda: not panel.busy and panel.table.rowCount() > 0)
+        await settle(0.3)
+        paths.append(save(window, folder / NAMES[12]))
     window.tabs.setCurrentIndex(COMPOSE_TAB)
 
     window.open_template_editor()

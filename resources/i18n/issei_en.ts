@@ -4,164 +4,164 @@
 <context>
     <name>ComposerPanel</name>
     <message>
-        <location filename="../../widgets/composer.py" line="78"/>
+        <location filename="../../widgets/composer.py" line="80"/>
         <source>作成</source>
         <translation>Compose</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="86"/>
+        <location filename="../../widgets/composer.py" line="88"/>
         <source>定型文を選ぶ</source>
         <translation>Choose a template</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="87"/>
+        <location filename="../../widgets/composer.py" line="89"/>
         <source>定型文を選ぶと、項目を埋める画面が開きます（Ctrl+T）</source>
         <translation>Choosing a template opens a form for its blanks (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="93"/>
-        <location filename="../../widgets/composer.py" line="94"/>
+        <location filename="../../widgets/composer.py" line="95"/>
+        <location filename="../../widgets/composer.py" line="96"/>
         <source>定型文の編集</source>
         <translation>Edit templates</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="100"/>
+        <location filename="../../widgets/composer.py" line="102"/>
         <source>例: 避難指示の発令について</source>
         <translation>e.g. 避難指示の発令について</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="102"/>
+        <location filename="../../widgets/composer.py" line="104"/>
         <source>住民に伝える内容を書いてください</source>
         <translation>Write what residents need to know</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="114"/>
+        <location filename="../../widgets/composer.py" line="116"/>
         <source>空欄は全地区（例: 北地区, 南地区）</source>
         <translation>Empty means all areas (e.g. 北地区, 南地区)</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="116"/>
+        <location filename="../../widgets/composer.py" line="118"/>
         <source>訓練として送る（訓練用の受け口に記録）</source>
         <translation>Send as a drill (recorded by the drill sink)</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="126"/>
+        <location filename="../../widgets/composer.py" line="128"/>
         <source>定型文</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="127"/>
+        <location filename="../../widgets/composer.py" line="129"/>
         <source>件名</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="128"/>
+        <location filename="../../widgets/composer.py" line="130"/>
         <source>本文</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="131"/>
+        <location filename="../../widgets/composer.py" line="133"/>
         <source>緊急度</source>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="133"/>
+        <location filename="../../widgets/composer.py" line="135"/>
         <source>カテゴリ</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="134"/>
+        <location filename="../../widgets/composer.py" line="136"/>
         <source>地区</source>
         <translation>Areas</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="135"/>
+        <location filename="../../widgets/composer.py" line="137"/>
         <source>言語</source>
         <translation>Languages</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="146"/>
-        <location filename="../../widgets/composer.py" line="442"/>
+        <location filename="../../widgets/composer.py" line="161"/>
+        <location filename="../../widgets/composer.py" line="470"/>
         <source>一斉配信</source>
         <translation>Send to all</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="151"/>
+        <location filename="../../widgets/composer.py" line="166"/>
         <source>確認画面を開きます（Ctrl+Enter）</source>
         <translation>Opens the confirmation (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="190"/>
+        <location filename="../../widgets/composer.py" line="205"/>
         <source>配信する言語を選ぶ</source>
         <translation>Choose the languages to send</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="205"/>
+        <location filename="../../widgets/composer.py" line="220"/>
         <source>翻訳…</source>
         <translation>Translate…</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="207"/>
+        <location filename="../../widgets/composer.py" line="222"/>
         <source>訳を用意して確認します（Ctrl+Shift+L）</source>
         <translation>Prepare and review translations (Ctrl+Shift+L)</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="219"/>
+        <location filename="../../widgets/composer.py" line="236"/>
         <source>媒体と対象人数</source>
         <translation>Media and recipients</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="246"/>
+        <location filename="../../widgets/composer.py" line="276"/>
         <source>準備中</source>
         <translation>Coming soon</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="261"/>
+        <location filename="../../widgets/composer.py" line="290"/>
         <source>— 定型文を選ぶ —</source>
         <translation>— Choose a template —</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="269"/>
+        <location filename="../../widgets/composer.py" line="298"/>
         <source>★ {name}</source>
         <translation>★ {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="312"/>
+        <location filename="../../widgets/composer.py" line="341"/>
         <source>日本語＋{n}言語</source>
         <translation>Japanese + {n} languages</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="315"/>
+        <location filename="../../widgets/composer.py" line="344"/>
         <source>日本語のみ</source>
         <translation>Japanese only</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="337"/>
+        <location filename="../../widgets/composer.py" line="366"/>
         <source>✖ {lang}: 訳なし</source>
         <translation>✖ {lang}: no translation</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="339"/>
+        <location filename="../../widgets/composer.py" line="368"/>
         <source>⚠ {lang}: 要再確認</source>
         <translation>⚠ {lang}: review again</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="341"/>
+        <location filename="../../widgets/composer.py" line="370"/>
         <source>⚠ {lang}: 未確認</source>
         <translation>⚠ {lang}: not reviewed</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="429"/>
+        <location filename="../../widgets/composer.py" line="457"/>
         <source>配信する媒体を1つ以上選んでください</source>
         <translation>Choose at least one medium</translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="433"/>
+        <location filename="../../widgets/composer.py" line="461"/>
         <source>配信できません: </source>
         <translation>Cannot send: </translation>
     </message>
     <message>
-        <location filename="../../widgets/composer.py" line="436"/>
+        <location filename="../../widgets/composer.py" line="464"/>
         <source>内容を確かめてから「一斉配信」を押してください</source>
         <translation>Check the content, then press Send to all</translation>
     </message>
@@ -284,7 +284,7 @@ It reaches real residents</translation>
         <translation>Checking the text or counting the recipients failed.</translation>
     </message>
     <message>
-        <location filename="../../widgets/bridge.py" line="418"/>
+        <location filename="../../widgets/bridge.py" line="410"/>
         <source>配信エンジンが止まりました。配信待ちは消えていません。コンソールを再起動すると再開します。</source>
         <translation>The delivery engine stopped. Queued deliveries are kept and resume when the console restarts.</translation>
     </message>
@@ -568,7 +568,7 @@ It reaches real residents</translation>
 <context>
     <name>EmailPreview</name>
     <message>
-        <location filename="../../widgets/previews.py" line="144"/>
+        <location filename="../../widgets/previews.py" line="203"/>
         <source>件名:</source>
         <translation>Subject:</translation>
     </message>
@@ -628,12 +628,13 @@ It reaches real residents</translation>
 <context>
     <name>FindingsBar</name>
     <message>
-        <location filename="../../widgets/previews.py" line="63"/>
+        <location filename="../../widgets/previews.py" line="101"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="72"/>
+        <location filename="../../widgets/previews.py" line="78"/>
+        <location filename="../../widgets/previews.py" line="108"/>
         <source>入力待ち</source>
         <translation>Waiting for input</translation>
     </message>
@@ -860,17 +861,17 @@ Sent by: {who}   Console: {console}   Message ID: {id}</translation>
 <context>
     <name>LinePreview</name>
     <message>
-        <location filename="../../widgets/previews.py" line="234"/>
+        <location filename="../../widgets/previews.py" line="305"/>
         <source>防</source>
         <translation>防</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="240"/>
+        <location filename="../../widgets/previews.py" line="311"/>
         <source>防災情報（公式アカウント）</source>
         <translation>Disaster info (official account)</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="249"/>
+        <location filename="../../widgets/previews.py" line="320"/>
         <source>🔕 通知音なしで届きます</source>
         <translation>🔕 Arrives without a notification sound</translation>
     </message>
@@ -878,232 +879,242 @@ Sent by: {who}   Console: {console}   Message ID: {id}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="55"/>
+        <location filename="../../widgets/main_window.py" line="56"/>
         <source>Issei 一斉配信コンソール</source>
         <translation>Issei mass notification console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="99"/>
+        <location filename="../../widgets/main_window.py" line="100"/>
         <source>【訓練】</source>
         <translation>[DRILL] </translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="99"/>
+        <location filename="../../widgets/main_window.py" line="100"/>
         <source> — 本番</source>
         <translation> — LIVE</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="104"/>
+        <location filename="../../widgets/main_window.py" line="105"/>
         <source>訓練用の受け口に記録します: {path}</source>
         <translation>Recorded by the drill sink: {path}</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="131"/>
+        <location filename="../../widgets/main_window.py" line="133"/>
         <source>配信（Ctrl+1）</source>
         <translation>Send (Ctrl+1)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="132"/>
+        <location filename="../../widgets/main_window.py" line="134"/>
         <source>履歴・台帳（Ctrl+2）</source>
         <translation>History and ledger (Ctrl+2)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="161"/>
+        <location filename="../../widgets/main_window.py" line="135"/>
+        <source>自動配信（Ctrl+3）</source>
+        <translation>Automatic (Ctrl+3)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="164"/>
         <source>端末: {name}</source>
         <translation>Console: {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="189"/>
+        <location filename="../../widgets/main_window.py" line="192"/>
         <source>定型文(&amp;T)</source>
         <translation>&amp;Templates</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190"/>
+        <location filename="../../widgets/main_window.py" line="193"/>
         <source>定型文を使う…</source>
         <translation>Use a template…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="193"/>
+        <location filename="../../widgets/main_window.py" line="196"/>
         <source>定型文の編集…</source>
         <translation>Edit templates…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="196"/>
+        <location filename="../../widgets/main_window.py" line="199"/>
         <source>翻訳(&amp;L)</source>
         <translation>Trans&amp;lation</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="197"/>
+        <location filename="../../widgets/main_window.py" line="200"/>
         <source>翻訳の確認…</source>
         <translation>Review translations…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="201"/>
+        <location filename="../../widgets/main_window.py" line="204"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="202"/>
+        <location filename="../../widgets/main_window.py" line="205"/>
         <source>配信</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="203"/>
+        <location filename="../../widgets/main_window.py" line="206"/>
         <source>履歴・台帳</source>
         <translation>History and ledger</translation>
     </message>
     <message>
         <location filename="../../widgets/main_window.py" line="207"/>
+        <source>自動配信</source>
+        <translation>Automatic</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="211"/>
         <source>履歴を読み直す</source>
         <translation>Reload history</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="210"/>
+        <location filename="../../widgets/main_window.py" line="214"/>
         <source>配信明細…</source>
         <translation>Deliveries…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="216"/>
+        <location filename="../../widgets/main_window.py" line="220"/>
         <source>言語 / Language</source>
         <translation>言語 / Language</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="238"/>
+        <location filename="../../widgets/main_window.py" line="242"/>
         <source>文面を組み立てられませんでした。</source>
         <translation>The text could not be rendered.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="266"/>
+        <location filename="../../widgets/main_window.py" line="270"/>
         <source>確認しています…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="273"/>
+        <location filename="../../widgets/main_window.py" line="277"/>
         <source>配信内容を確認できませんでした。</source>
         <translation>The message could not be checked.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="294"/>
+        <location filename="../../widgets/main_window.py" line="298"/>
         <source>配信を登録しています…</source>
         <translation>Queuing…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="307"/>
+        <location filename="../../widgets/main_window.py" line="311"/>
         <source>配信を登録しました（配信ID {id}）</source>
         <translation>Queued (message ID {id})</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="316"/>
+        <location filename="../../widgets/main_window.py" line="320"/>
         <source>配信できませんでした。次の点を直してください。</source>
         <translation>Not sent. Please fix the following.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="320"/>
+        <location filename="../../widgets/main_window.py" line="324"/>
         <source>配信の登録中にエラーが起きました。配信状況を確かめてください。</source>
         <translation>An error occurred while queuing the send. Please check the delivery status.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="329"/>
+        <location filename="../../widgets/main_window.py" line="333"/>
         <source>定型文を読めませんでした。</source>
         <translation>The templates could not be read.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="334"/>
+        <location filename="../../widgets/main_window.py" line="338"/>
         <source>読めない定型文があります: </source>
         <translation>Some templates could not be read: </translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="364"/>
+        <location filename="../../widgets/main_window.py" line="368"/>
         <source>定型文「{name}」を差し込みました</source>
         <translation>Template “{name}” inserted</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="381"/>
+        <location filename="../../widgets/main_window.py" line="385"/>
         <source>先に「言語」で訳す言語を選んでください</source>
         <translation>First choose the languages to translate into under Languages</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="441"/>
+        <location filename="../../widgets/main_window.py" line="445"/>
         <source>● 他の端末と連携中</source>
         <translation>● Linked with other consoles</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="444"/>
+        <location filename="../../widgets/main_window.py" line="448"/>
         <source>● 他の端末との連携が切れています</source>
         <translation>● Link to other consoles lost</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="499"/>
+        <location filename="../../widgets/main_window.py" line="503"/>
         <source>{n} 件を再送に回しました</source>
         <translation>{n} deliveries queued again</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="505"/>
+        <location filename="../../widgets/main_window.py" line="509"/>
         <source>再送を登録できませんでした。</source>
         <translation>The retry could not be queued.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="512"/>
+        <location filename="../../widgets/main_window.py" line="516"/>
         <source>配信中止</source>
         <translation>Stop sending</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="513"/>
+        <location filename="../../widgets/main_window.py" line="517"/>
         <source>まだ送っていない配信を取りやめます。送信中のものは止まりません。</source>
         <translation>Deliveries not sent yet will be cancelled. Those being sent right now will not stop.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="514"/>
+        <location filename="../../widgets/main_window.py" line="518"/>
         <source>中止する</source>
         <translation>Stop sending</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="515"/>
+        <location filename="../../widgets/main_window.py" line="519"/>
         <source>続ける</source>
         <translation>Keep sending</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="530"/>
+        <location filename="../../widgets/main_window.py" line="534"/>
         <source>未送信の {n} 件を取りやめました</source>
         <translation>{n} unsent deliveries cancelled</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="533"/>
+        <location filename="../../widgets/main_window.py" line="537"/>
         <source>配信を中止できませんでした。</source>
         <translation>Sending could not be stopped.</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="539"/>
+        <location filename="../../widgets/main_window.py" line="543"/>
         <source>● 配信エンジン稼働中</source>
         <translation>● Delivery engine running</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="542"/>
+        <location filename="../../widgets/main_window.py" line="546"/>
         <source>● 配信エンジン停止</source>
         <translation>● Delivery engine stopped</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="555"/>
+        <location filename="../../widgets/main_window.py" line="559"/>
         <source>表示言語は次に起動したときに切り替わります（Takes effect after restart）</source>
         <translation>The display language changes at the next start (次に起動したときに切り替わります)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="570"/>
+        <location filename="../../widgets/main_window.py" line="574"/>
         <source>配信中です</source>
         <translation>Sending in progress</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="572"/>
+        <location filename="../../widgets/main_window.py" line="576"/>
         <source>配信中です。閉じると送信が止まり、残りは次に起動したときに再開します。閉じますか？</source>
         <translation>Sending is in progress. Closing stops it; the rest resumes at the next start. Close anyway?</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="575"/>
+        <location filename="../../widgets/main_window.py" line="579"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="576"/>
+        <location filename="../../widgets/main_window.py" line="580"/>
         <source>配信を続ける</source>
         <translation>Keep sending</translation>
     </message>
@@ -1111,12 +1122,12 @@ Sent by: {who}   Console: {console}   Message ID: {id}</translation>
 <context>
     <name>MediumPreview</name>
     <message>
-        <location filename="../../widgets/previews.py" line="90"/>
+        <location filename="../../widgets/previews.py" line="136"/>
         <source>{medium}のプレビュー</source>
         <translation>{medium} preview</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="93"/>
+        <location filename="../../widgets/previews.py" line="139"/>
         <source>この媒体には配信しません</source>
         <translation>Not sent on this medium</translation>
     </message>
@@ -1290,13 +1301,13 @@ Sent by: {who}   Console: {console}   Message ID: {id}</translation>
 <context>
     <name>PreviewsPanel</name>
     <message>
-        <location filename="../../widgets/previews.py" line="327"/>
+        <location filename="../../widgets/previews.py" line="398"/>
         <source>ほかの媒体のプレビュー</source>
         <translation>Previews of the other media</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="336"/>
-        <location filename="../../widgets/previews.py" line="343"/>
+        <location filename="../../widgets/previews.py" line="407"/>
+        <location filename="../../widgets/previews.py" line="414"/>
         <source>プレビューの言語</source>
         <translation>Preview language</translation>
     </message>
@@ -1690,6 +1701,237 @@ Sent by: {who}   Console: {console}   Message ID: {id}</translation>
         <location filename="../../widgets/template_dialogs.py" line="191"/>
         <source>本文</source>
         <translation>Text</translation>
+    </message>
+</context>
+<context>
+    <name>TriggersPanel</name>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="45"/>
+        <source>配信する</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="46"/>
+        <location filename="../../widgets/triggers_panel.py" line="150"/>
+        <source>確認待ち</source>
+        <translation>Awaiting approval</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="47"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="48"/>
+        <source>何もしない</source>
+        <translation>Nothing</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="77"/>
+        <source>電文を開く…</source>
+        <translation>Open bulletins…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="79"/>
+        <source>配信条件ファイル…</source>
+        <translation>Rules file…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="90"/>
+        <source>気象庁の電文（XML）をここにドロップするか「電文を開く…」で選ぶと、自動配信が何をするかを表示します。確認だけで、送信はしません。</source>
+        <translation>Drop JMA bulletins (XML) here or choose them with “Open bulletins…” to see what automatic sending would do. This only checks; nothing is sent.</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="96"/>
+        <source>電文</source>
+        <translation>Bulletin</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="96"/>
+        <source>種類</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="96"/>
+        <source>状態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="96"/>
+        <source>情報</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="97"/>
+        <source>判定</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="97"/>
+        <location filename="../../widgets/triggers_panel.py" line="127"/>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="97"/>
+        <location filename="../../widgets/triggers_panel.py" line="127"/>
+        <source>件名</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="109"/>
+        <source>電文ごとの判定</source>
+        <translation>Decision per bulletin</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="114"/>
+        <source>配信される件名と本文</source>
+        <translation>Subject and body that would be sent</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="115"/>
+        <source>行を選ぶと、配信される件名と本文を表示します</source>
+        <translation>Select a row to see the subject and body that would be sent</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="127"/>
+        <source>受付</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="127"/>
+        <source>条件</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="135"/>
+        <source>確認待ちの自動配信</source>
+        <translation>Automatic sends awaiting approval</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="137"/>
+        <source>承認して配信</source>
+        <translation>Approve and send</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="139"/>
+        <source>見送る</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="141"/>
+        <source>読み直す</source>
+        <translation>Reload</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="185"/>
+        <source>配信条件ファイルを選ぶ</source>
+        <translation>Choose the rules file</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="186"/>
+        <source>配信条件 (*.toml);;すべてのファイル (*)</source>
+        <translation>Rules (*.toml);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="199"/>
+        <source>配信条件ファイルが選ばれていません</source>
+        <translation>No rules file chosen</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="201"/>
+        <source>配信条件: {path}</source>
+        <translation>Rules: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="207"/>
+        <source>電文を開く</source>
+        <translation>Open bulletins</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="208"/>
+        <source>気象庁の電文 (*.xml *.txt);;すべてのファイル (*)</source>
+        <translation>JMA bulletins (*.xml *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="227"/>
+        <source>先に「配信条件ファイル…」で配信条件を選んでください。</source>
+        <translation>First choose the rules with “Rules file…”.</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="235"/>
+        <source>電文を確認しています…（送信はしません）</source>
+        <translation>Checking the bulletins… (nothing is sent)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="244"/>
+        <source>{n} 件の判定を表示しています。確認だけで、何も送信していません。</source>
+        <translation>Showing {n} decisions. This was only a check; nothing was sent.</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="251"/>
+        <source>確認できませんでした: {error}</source>
+        <translation>Could not check: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="287"/>
+        <source>電文: {source}</source>
+        <translation>Bulletin: {source}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="288"/>
+        <source>判定: {decision}</source>
+        <translation>Decision: {decision}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="291"/>
+        <source>EventID: {id}</source>
+        <translation>EventID: {id}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="293"/>
+        <source>理由: {reason}</source>
+        <translation>Reason: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="295"/>
+        <source>件名: {title}</source>
+        <translation>Subject: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="311"/>
+        <source>配信条件ファイルを選ぶと、確認待ちを表示します</source>
+        <translation>Choose a rules file to see what awaits approval</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="324"/>
+        <source>【訓練】</source>
+        <translation>[DRILL] </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="326"/>
+        <source>（取消の知らせ）</source>
+        <translation>(retraction notice) </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="335"/>
+        <source>確認待ち {n} 件</source>
+        <translation>{n} awaiting approval</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="339"/>
+        <source>確認待ちを読めませんでした: {error}</source>
+        <translation>Could not read the approval queue: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="355"/>
+        <source>#{id} を配信しました（配信ID {mid}）</source>
+        <translation>Sent #{id} (message ID {mid})</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/triggers_panel.py" line="367"/>
+        <source>#{id} を見送りました</source>
+        <translation>Skipped #{id}</translation>
     </message>
 </context>
 </TS>
