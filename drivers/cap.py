@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +40,13 @@ from app.dispatch.driver import (
     TrainingGuardError,
 )
 from app.domain import Medium
-from drivers.channel_config import atomic_write, parse_channel, post_document, require_url
+from drivers.channel_config import (
+    atomic_write,
+    parse_channel,
+    post_document,
+    require_url,
+    tls_verify,
+)
 
 log = logging.getLogger("issei.drivers.cap")
 
@@ -117,9 +122,7 @@ class CapDriver:
             deduplicates=True,  # the same reference triple on every retry
             simulated=simulated,
         )
-        verify: ssl.SSLContext | bool = settings.verify_tls
-        if settings.ca_file:
-            verify = ssl.create_default_context(cafile=settings.ca_file)
+        verify = tls_verify(settings.verify_tls, settings.ca_file)
         self._client = httpx.AsyncClient(timeout=settings.timeout, transport=transport,
                                          verify=verify)
 

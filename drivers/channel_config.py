@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import ssl
 import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,6 +64,13 @@ def parse_channel(cls: type[T], table: dict[str, Any], medium: str) -> T:
             raise ConfigError(f"[{where}] {key}: {kind} 型の値が必要です（{value!r}）")
         values[key] = value
     return dataclasses.replace(defaults, **values)  # type: ignore[type-var]
+
+
+def tls_verify(verify_tls: bool, ca_file: str) -> ssl.SSLContext | bool:
+    """httpx's ``verify``: an internal CA file (LGWAN servers often use one) or on/off."""
+    if ca_file:
+        return ssl.create_default_context(cafile=ca_file)
+    return verify_tls
 
 
 def require_url(value: str, medium: str, key: str = "base_url") -> str:

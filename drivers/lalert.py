@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +45,13 @@ from app.dispatch.driver import (
     TrainingGuardError,
 )
 from app.domain import Medium
-from drivers.channel_config import atomic_write, parse_channel, post_document, require_url
+from drivers.channel_config import (
+    atomic_write,
+    parse_channel,
+    post_document,
+    require_url,
+    tls_verify,
+)
 
 log = logging.getLogger("issei.drivers.lalert")
 
@@ -123,9 +128,7 @@ class LAlertDriver:
             batch_size=1, concurrency=1, requests_per_second=None, deduplicates=True,
             simulated=simulated,
         )
-        verify: ssl.SSLContext | bool = settings.verify_tls
-        if settings.ca_file:
-            verify = ssl.create_default_context(cafile=settings.ca_file)
+        verify = tls_verify(settings.verify_tls, settings.ca_file)
         self._client = httpx.AsyncClient(timeout=settings.timeout, transport=transport,
                                          verify=verify)
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import ssl
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +36,7 @@ from app.dispatch.driver import (
     TrainingGuardError,
 )
 from app.domain import CANCELLATION_MARK, CORRECTION_MARK, Medium
-from drivers.channel_config import parse_channel, require_url
+from drivers.channel_config import parse_channel, require_url, tls_verify
 from drivers.line import retry_after_seconds
 
 log = logging.getLogger("issei.drivers.website")
@@ -154,9 +153,7 @@ class WebsiteDriver:
             deduplicates=True,  # the slug lookup before a retry
             simulated=simulated,
         )
-        verify: ssl.SSLContext | bool = settings.verify_tls
-        if settings.ca_file:
-            verify = ssl.create_default_context(cafile=settings.ca_file)
+        verify = tls_verify(settings.verify_tls, settings.ca_file)
         self._client = httpx.AsyncClient(
             base_url=settings.base_url,
             timeout=settings.timeout,
