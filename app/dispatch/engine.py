@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import os
 import random
@@ -315,7 +314,3 @@ def _summary(result: BatchResult) -> str:
     for item in result.results:
         tally[item.outcome.value] = tally.get(item.outcome.value, 0) + 1
     return ",".join(f"{k}:{v}" for k, v in sorted(tally.items())) or "none"
-
-
-def seconds_until(when: dt.datetime) -> float:
-    return max(0.0, (when - utcnow()).total_seconds())
