@@ -8,6 +8,10 @@ the moment the medium's last delivery was accepted, as the engine's progress eve
 Target: under 1 s for the network media, excluding deliberate rate limits (none are hit here:
 a handful of recipients per medium). Media of other issues add themselves to ``MEDIA`` and
 ``Peers`` below.
+
+``--with-website`` adds the municipal website (a local WordPress double: the drill sink's
+answers, reached by the real driver) and a long message: X, SMS and push then wait for the
+post's permalink (「詳細はこちら」) before they go, so the figure includes that wait.
 """
 
 from __future__ import annotations
@@ -60,6 +64,9 @@ class Peers:
 
     def __init__(self, stack: ExitStack) -> None:
         key, self.account = make_service_account()
+        self._site_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        self.site = DrillSink(self._site_dir).start()  # a WordPress double for --with-website
+        stack.callback(self.site.stop)
         self.smtp = stack.enter_context(SmtpPeer())
         self.line = stack.enter_context(LinePeer(token="line"))
         self.twilio = stack.enter_context(TwilioPeer(SID, "twilio"))
@@ -89,8 +96,9 @@ class Peers:
             "slack": {}, "teams": {},
             "webhook": {"url": self.webhook.url},
             "apprise": {"urls": [self.apprise.json_url("a"), self.apprise.json_url("b")]},
+            "website": {"base_url": self.site.http_url("website"), "username": "bench"},
         })
-        config.configured_media |= {m.value for m in MEDIA}
+        config.configured_media |= {m.value for m in MEDIA} | {"website"}
         os.environ.update({
             "ISSEI_LINE_ACCESS_TOKEN": "line", "ISSEI_SMS_AUTH_TOKEN": "twilio",
             "ISSEI_X_ACCESS_TOKEN": "x", "ISSEI_FACEBOOK_PAGE_ACCESS_TOKEN": "fb",
@@ -98,10 +106,12 @@ class Peers:
             "ISSEI_SLACK_WEBHOOK_URL": self.slack.webhook_url,
             "ISSEI_TEAMS_WEBHOOK_URL": self.teams.webhook_url,
             "ISSEI_WEBHOOK_SECRET": SECRET,
+            "ISSEI_WEBSITE_APPLICATION_PASSWORD": "bench bench bench",
         })
 
 
-async def run_once(peers: Peers, folder: Path, recipients: int, n: int) -> dict[str, float]:
+async def run_once(peers: Peers, folder: Path, recipients: int, n: int,
+                   media: tuple[Medium, ...] = MEDIA) -> dict[str, float]:
     config = Config(database_url=f"sqlite:///{folder / 'bench.sqlite3'}", data_dir=folder,
                     training=False, embedded=False)
     peers.configure(config)
@@ -120,7 +130,9 @@ async def run_once(peers: Peers, folder: Path, recipients: int, n: int) -> dict[
     issei.events.subscribe(on_event)
     # every run posts different text: X and Facebook refuse a duplicate post
     body = f"土砂災害の危険があります。直ちに避難してください。（{n}）"
-    draft = Draft(title="避難指示", body=body, media=MEDIA, urgency=Urgency.EMERGENCY)
+    if Medium.WEBSITE in media:  # too long for one X post or three SMS parts: link them
+        body += "避難所は中央小学校、北中学校、南公民館です。" * 8
+    draft = Draft(title="避難指示", body=body, media=media, urgency=Urgency.EMERGENCY)
     t0 = time.perf_counter()
     message_id = issei.send(draft)
     await issei.engine.run(until_idle=True)
@@ -140,19 +152,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--recipients", type=int, default=10,
                         help="recipients with e-mail, LINE and SMS each")
+    parser.add_argument("--with-website", action="store_true",
+                        help="add the website; X, SMS and push carry its permalink")
     args = parser.parse_args()
+    media = (*MEDIA, Medium.WEBSITE) if args.with_website else MEDIA
     with ExitStack() as stack:
         peers = Peers(stack)
         runs = []
         for n in range(args.runs + 1):  # the first run warms imports and connections up
             with tempfile.TemporaryDirectory() as tmp:
-                runs.append(asyncio.run(run_once(peers, Path(tmp), args.recipients, n)))
+                runs.append(asyncio.run(run_once(peers, Path(tmp), args.recipients, n,
+                                                 media)))
         runs = runs[1:]
         problems = sum(len(p.violations) + len(p.response_violations) + len(p.internal_errors)
                        for p in peers.all())
-    print(f"fan-out: one message to {len(MEDIA)} media, {args.recipients} recipients on "
+    print(f"fan-out: one message to {len(media)} media, {args.recipients} recipients on "
           f"e-mail/LINE/SMS, {args.runs} runs (medians, ms from send to accepted)")
-    for medium in [*(m.value for m in MEDIA), "all"]:
+    for medium in [*(m.value for m in media), "all"]:
         values = [r[medium] for r in runs if medium in r]
         label = "last medium accepted" if medium == "all" else medium
         print(f"  {label:22} {median(values):8.0f} ms   (max {max(values):.0f})")

@@ -1,10 +1,11 @@
 """Optional bridge to Apprise: Mastodon, Discord, Telegram, ntfy … by Apprise URL.
 
 ``[channels.apprise] urls = [...]`` (or, since such URLs often embed a token, the secret
-``ISSEI_APPRISE_URLS``, one URL a line). Each URL is one service. Apprise is optional: without
-the package the medium is refused with a clear message. Apprise's calls block, so they run in
-threads; a retry only repeats the URLs that failed (remembered per batch in this process).
-The provider reference lists the services reached, in Apprise's privacy form (no tokens).
+``ISSEI_APPRISE_URLS``, one URL a line). Each URL is one service and one delivery in the
+ledger (target ``apprise:<n>``), so each service's result shows on its own and a retry repeats
+only the services that failed. Apprise is optional: without the package the medium is refused
+with a clear message. Apprise's calls block, so they run in threads. The provider reference
+names the service reached, in Apprise's privacy form (no tokens).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.config import Config
+from app.dispatch import audience
 from app.dispatch.audience import PUBLIC
 from app.dispatch.driver import (
     BatchJob,
@@ -165,4 +167,10 @@ def build(config: Config, *, base_url: str | None = None,
         # the drill sink: one local JSON endpoint per configured service (at least one)
         host = base_url.split("://", 1)[1]
         urls = [f"json://{host}/{n}" for n in range(max(1, len(urls)))]
+    # one delivery per service in the ledger: its own result, its own retry
+    audience.FIXED_TARGETS[Medium.APPRISE] = service_targets(len(urls))
     return AppriseDriver(urls, simulated=simulated, concurrency=settings.concurrency)
+
+
+def service_targets(count: int) -> tuple[str, ...]:
+    return tuple(f"{TARGET_PREFIX}{n}" for n in range(count))

@@ -11,7 +11,6 @@ recognises the repeat. That triple is the ledger's reference, ready for an Updat
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
@@ -35,17 +34,14 @@ from app.config import Config, ConfigError
 from app.dispatch.driver import (
     BatchJob,
     BatchResult,
-    Capabilities,
     Outcome,
-    TrainingGuardError,
 )
 from app.domain import Medium
 from drivers.channel_config import (
+    DocumentDriver,
     atomic_write,
     parse_channel,
-    post_document,
     require_url,
-    tls_verify,
 )
 
 log = logging.getLogger("issei.drivers.cap")
@@ -101,8 +97,10 @@ def safe_file_name(identifier: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", identifier) + ".xml"
 
 
-class CapDriver:
+class CapDriver(DocumentDriver):
     medium = Medium.CAP
+    label = "CAPの送信先"
+    token_env = "ISSEI_CAP_TOKEN"
 
     def __init__(
         self,
@@ -113,18 +111,11 @@ class CapDriver:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings
-        self.endpoint = settings.base_url or settings.feed_file
-        self._token = token
-        self.capabilities = Capabilities(
-            batch_size=1,
-            concurrency=1,  # one writer of the feed file at a time
-            requests_per_second=None,
-            deduplicates=True,  # the same reference triple on every retry
-            simulated=simulated,
+        super().__init__(
+            post_url=settings.base_url, endpoint=settings.base_url or settings.feed_file,
+            token=token, simulated=simulated, timeout=settings.timeout,
+            verify_tls=settings.verify_tls, ca_file=settings.ca_file, transport=transport,
         )
-        verify = tls_verify(settings.verify_tls, settings.ca_file)
-        self._client = httpx.AsyncClient(timeout=settings.timeout, transport=transport,
-                                         verify=verify)
 
     def alert(self, job: BatchJob) -> CapAlert:
         s = self.settings
@@ -141,8 +132,7 @@ class CapDriver:
         )
 
     async def send(self, job: BatchJob) -> BatchResult:
-        if job.training and not self.capabilities.simulated:
-            raise TrainingGuardError(self.endpoint)
+        self.guard(job)
         alert = self.alert(job)
         if job.training and alert.status == "Actual":
             # Never let a drill leave as a real alert, whatever the stored payload says.
@@ -153,24 +143,15 @@ class CapDriver:
         if problems:
             reason = "CAP 1.2として不正なため送りませんでした: " + "／".join(problems[:3])
             return BatchResult.all(job, Outcome.PERMANENT, reason)
-        ref = reference(alert)
-        if self.settings.feed_file:
-            try:
-                await asyncio.to_thread(self._write_feed, alert, document)
-            except OSError as exc:
-                return BatchResult.all(
-                    job, Outcome.TEMPORARY,
-                    f"CAPのフィードを書き込めません（{self.settings.feed_file}）: {exc}",
-                )
-        if self.settings.base_url:
-            result = await post_document(
-                self._client, job, self.settings.base_url, document,
-                content_type=self.settings.content_type, token=self._token,
-                label="CAPの送信先", token_env="ISSEI_CAP_TOKEN",
-            )
-            if result is not None:
-                return result
-        return BatchResult.all(job, Outcome.SENT, provider_ref=ref)
+        failed = await self.publish(
+            job, document, content_type=self.settings.content_type,
+            write=(lambda: self._write_feed(alert, document)) if self.settings.feed_file
+            else None,
+            write_error=f"CAPのフィードを書き込めません（{self.settings.feed_file}）",
+        )
+        if failed is not None:
+            return failed
+        return BatchResult.all(job, Outcome.SENT, provider_ref=reference(alert))
 
     def _write_feed(self, alert: CapAlert, document: bytes) -> None:
         s = self.settings
@@ -194,6 +175,3 @@ class CapDriver:
             max_entries=s.feed_entries,
         )
         atomic_write(feed, updated)
-
-    async def aclose(self) -> None:
-        await self._client.aclose()

@@ -1,5 +1,5 @@
-"""Shared by the website, CAP and L-Alert drivers: typed settings from a raw
-``[channels.<name>]`` table, atomic file writes, and POSTing a document.
+"""Shared by the drivers of issue 3: typed settings from a raw ``[channels.<name>]`` table
+(every medium's, through :func:`parse_channel`), atomic file writes, and POSTing a document.
 
 ``app.config`` keeps the tables of later media as plain dicts; each driver turns its table into
 a dataclass here, with the same rules as the core's: unknown keys and wrong types are refused
@@ -8,38 +8,48 @@ in Japanese, and a secret in the file is refused (it belongs in the keyring or t
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import ssl
 import tempfile
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 
 from app.config import SECRET_KEYS, ConfigError
-from app.dispatch.driver import BatchJob, BatchResult, Outcome
+from app.dispatch.driver import BatchJob, BatchResult, Capabilities, Outcome, TrainingGuardError
 from drivers.line import retry_after_seconds
 
 T = TypeVar("T")
 
-# Words that mark a key as a secret even when the core's list does not name it exactly
-# (``application_password``, ``bearer_token`` …).
+# Keys that hold a secret under another name: a webhook URL carries its own credential.
+EXTRA_SECRET_KEYS = {"webhook_url", "page_access_token", "service_account", "auth_token"}
+# Words that mark an undeclared key as a secret even when no list names it exactly
+# (``application_password``, ``bearer_token`` …); a declared setting such as ``token_url``
+# is not one.
 SECRET_WORDS = ("password", "token", "secret", "api_key")
 
 
-def is_secret_key(key: str) -> bool:
-    return key in SECRET_KEYS or any(word in key for word in SECRET_WORDS)
+def is_secret_key(key: str, declared: Collection[str] = ()) -> bool:
+    if key in SECRET_KEYS or key in EXTRA_SECRET_KEYS:
+        return True
+    return key not in declared and any(word in key for word in SECRET_WORDS)
 
 
-def parse_channel(cls: type[T], table: dict[str, Any], medium: str) -> T:
-    """An instance of the dataclass ``cls`` from the TOML table of ``[channels.<medium>]``."""
+def parse_channel(cls: type[T], table: Mapping[str, Any] | None, medium: str) -> T:
+    """An instance of the dataclass ``cls`` from the TOML table of ``[channels.<medium>]``.
+
+    The one parser of every medium's table: unknown keys, wrong types and secrets written in
+    the file are refused in Japanese (a secret belongs in the keyring or the environment)."""
     where = f"channels.{medium}"
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     defaults = cls()
     values: dict[str, Any] = {}
-    for key, value in table.items():
-        if is_secret_key(key):
+    for key, value in (table or {}).items():
+        if is_secret_key(key, fields):
             env_name = f"ISSEI_{medium.upper()}_{key.upper()}"
             raise ConfigError(
                 f"[{where}] {key}: 秘密情報は設定ファイルに書けません。"
@@ -56,12 +66,15 @@ def parse_channel(cls: type[T], table: dict[str, Any], medium: str) -> T:
         elif isinstance(current, int):
             ok = isinstance(value, int) and not isinstance(value, bool)
         elif isinstance(current, list):
-            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise ConfigError(f"[{where}] {key}: 文字列の配列が必要です（{value!r}）")
+            ok = True
         else:
             ok = isinstance(value, type(current))
         if not ok:
-            kind = "文字列のリスト" if isinstance(current, list) else type(current).__name__
-            raise ConfigError(f"[{where}] {key}: {kind} 型の値が必要です（{value!r}）")
+            raise ConfigError(
+                f"[{where}] {key}: {type(current).__name__} 型の値が必要です（{value!r}）"
+            )
         values[key] = value
     return dataclasses.replace(defaults, **values)  # type: ignore[type-var]
 
@@ -133,3 +146,58 @@ async def post_document(
         return BatchResult.all(job, Outcome.PERMANENT, reason, medium_error=reason)
     detail = response.text[:200]
     return BatchResult.all(job, Outcome.PERMANENT, f"{label}が拒否しました（{status}）: {detail}")
+
+
+class DocumentDriver:
+    """The publish path CAP and L-Alert share: a finished XML document is written to a file
+    (a feed folder, an L-Alert hand-off folder) and/or POSTed as it is to a configured
+    endpoint. Each subclass builds and checks its own document in ``send``, then calls
+    :meth:`publish`."""
+
+    label: str  # 「CAPの送信先」「Lアラートの送信先」: the endpoint, as the operator reads it
+    token_env: str  # where the endpoint's bearer token comes from, for a refusal's message
+
+    def __init__(self, *, post_url: str, endpoint: str, token: str | None, simulated: bool,
+                 timeout: float, verify_tls: bool, ca_file: str,
+                 transport: httpx.AsyncBaseTransport | None) -> None:
+        self.post_url = post_url
+        self.endpoint = endpoint
+        self._token = token
+        self.capabilities = Capabilities(
+            batch_size=1,
+            concurrency=1,  # one writer of a feed or folder at a time
+            requests_per_second=None,
+            deduplicates=True,  # the same document (same identifiers) on every retry
+            simulated=simulated,
+        )
+        self._client = httpx.AsyncClient(timeout=timeout, transport=transport,
+                                         verify=tls_verify(verify_tls, ca_file))
+
+    def guard(self, job: BatchJob) -> None:
+        if job.training and not self.capabilities.simulated:
+            raise TrainingGuardError(self.endpoint)
+
+    async def publish(
+        self,
+        job: BatchJob,
+        document: bytes,
+        *,
+        content_type: str,
+        write: Callable[[], None] | None = None,
+        write_error: str = "",
+    ) -> BatchResult | None:
+        """Write (in a thread) then POST; None when both went through, else the result."""
+        if write is not None:
+            try:
+                await asyncio.to_thread(write)
+            except OSError as exc:
+                return BatchResult.all(job, Outcome.TEMPORARY, f"{write_error}: {exc}")
+        if self.post_url:
+            return await post_document(
+                self._client, job, self.post_url, document, content_type=content_type,
+                token=self._token, label=self.label, token_env=self.token_env,
+            )
+        return None
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

@@ -12,6 +12,7 @@ import email.policy
 import email.utils
 import json
 import logging
+import re
 import socket
 import threading
 import urllib.parse
@@ -19,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SmtpServer  # noqa: N811 - a class, despite its name
@@ -28,6 +29,7 @@ from aiosmtpd.smtp import Envelope, Session
 from app.db.models import utcnow
 
 log = logging.getLogger("issei.drill")
+T = TypeVar("T")
 
 LOOPBACK = "127.0.0.1"
 
@@ -55,6 +57,22 @@ class DrillRecorder:
             return []
         with path.open(encoding="utf-8") as f:
             return [json.loads(line) for line in f if line.strip()]
+
+    def state(self, name: str, change: Callable[[dict[str, Any]], T]) -> T:
+        """Run ``change`` on a small persisted state (posts a drill service keeps), so that a
+        correction made by a later process edits or deletes what an earlier one posted."""
+        path = self.folder / ".state" / f"{name}.json"
+        with self._lock:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            result = change(data)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+            return result
 
 
 class _SmtpHandler:
@@ -115,6 +133,19 @@ class _HttpHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def do_DELETE(self) -> None:
+        # X deletes a post (a correction or a cancellation): the public sees it vanish.
+        medium, _, rest = self.path.lstrip("/").partition("/")
+        self.recorder.record(medium or "http", {"method": "DELETE", "path": "/" + rest})
+        answer = ANSWERS.get(medium)
+        status, reply = answer("DELETE", "/" + rest, None, self) if answer else (404, {})
+        payload = json.dumps(reply, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
     def do_GET(self) -> None:
         # Look-ups a driver makes before or after a send (WordPress: is our post already
         # there?). Nothing is recorded: a drill records what the public would have received.
@@ -134,33 +165,56 @@ class _HttpHandler(BaseHTTPRequestHandler):
 DrillAnswer = Callable[[str, str, Any, BaseHTTPRequestHandler], tuple[int, Any]]
 
 
-class _WordPressDrill:
-    """WordPress's answers: 201 with the new post's id and link; look-ups by slug."""
+def _recorder(handler: BaseHTTPRequestHandler) -> DrillRecorder:
+    recorder: DrillRecorder = handler.recorder  # type: ignore[attr-defined]
+    return recorder
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._posts: dict[str, dict[str, Any]] = {}  # slug -> post
+
+_POST_BY_ID = re.compile(r"^/wp-json/wp/v2/posts/([0-9]+)$")
+_WP_GONE = (404, {"code": "rest_post_invalid_id", "message": "Invalid post ID.",
+                  "data": {"status": 404}})
+
+
+class _WordPressDrill:
+    """WordPress's answers: 201 with the new post's id and link; look-ups by slug; an edit
+    (``POST /posts/<id>``) keeps the post's id, slug and link, as a real site does. Posts
+    persist in the drill folder, so a later process's correction edits them."""
 
     def __call__(self, method: str, path: str, body: Any,
                  handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
         route, _, query = path.partition("?")
         params = dict(urllib.parse.parse_qsl(query))
         host = handler.headers.get("Host", LOOPBACK)
+        recorder = _recorder(handler)
         if method == "POST" and route == "/wp-json/wp/v2/posts" and isinstance(body, dict):
-            with self._lock:
-                post_id = len(self._posts) + 1
+            def create(posts: dict[str, Any]) -> dict[str, Any]:
+                post_id = len(posts) + 1
                 slug = str(body.get("slug") or f"drill-{post_id}")
                 post = {
                     "id": post_id, "slug": slug, "status": body.get("status", "publish"),
                     "link": f"http://{host}/website/{slug}/",
                     "title": {"raw": (body.get("title") or {}).get("raw", "")},
                 }
-                self._posts[slug] = post
-            return 201, post
+                posts[str(post_id)] = post
+                return post
+
+            return 201, recorder.state("website", create)
+        edit = _POST_BY_ID.match(route)
+        if method == "POST" and edit is not None and isinstance(body, dict):
+            post_key = edit.group(1)
+
+            def update(posts: dict[str, Any]) -> dict[str, Any] | None:
+                post: dict[str, Any] | None = posts.get(post_key)
+                if post is not None and "title" in body:
+                    post["title"] = {"raw": (body.get("title") or {}).get("raw", "")}
+                return post
+
+            found = recorder.state("website", update)
+            return (200, found) if found is not None else _WP_GONE
         if method == "GET" and route == "/wp-json/wp/v2/posts":
-            with self._lock:
-                found = self._posts.get(params.get("slug", ""))
-            return 200, [found] if found else []
+            slug = params.get("slug", "")
+            return 200, recorder.state(
+                "website", lambda posts: [p for p in posts.values() if p["slug"] == slug])
         if method == "GET" and route == "/wp-json/wp/v2/categories":
             slug = params.get("slug", "")
             return 200, [{"id": 1, "slug": slug}] if slug else []
@@ -194,16 +248,39 @@ def _twilio(method: str, path: str, body: Any,
 
 def _x(method: str, path: str, body: Any,
        handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
-    """X: 201 with the new post's id."""
+    """X: 201 with the new post's id; ``DELETE /2/tweets/<id>`` deletes one of ours (404 for
+    a post it never made or already deleted, as X answers)."""
+    recorder = _recorder(handler)
+    if method == "DELETE" and path.startswith("/2/tweets/"):
+        post_id = path.rsplit("/", 1)[-1]
+        existed = recorder.state("x", lambda posts: posts.pop(post_id, None) is not None)
+        if existed:
+            return 200, {"data": {"deleted": True}}
+        return 404, {"title": "Not Found Error", "detail": f"Could not find tweet {post_id}",
+                     "type": "https://api.twitter.com/2/problems/resource-not-found"}
     text = body.get("text", "") if isinstance(body, dict) else ""
-    return 201, {"data": {"id": str(10**18 + uuid.uuid4().int % 10**18), "text": text}}
+    new_id = str(10**18 + uuid.uuid4().int % 10**18)
+    recorder.state("x", lambda posts: posts.__setitem__(new_id, text))
+    return 201, {"data": {"id": new_id, "text": text}}
 
 
 def _facebook(method: str, path: str, body: Any,
               handler: BaseHTTPRequestHandler) -> tuple[int, Any]:
-    """Graph API feed: 200 with ``{page-id}_{post-id}``."""
-    page = path.strip("/").split("/")[1] if path.count("/") >= 2 else "0"
-    return 200, {"id": f"{page}_{uuid.uuid4().int % 10**16}"}
+    """Graph API: ``/{page-id}/feed`` answers 200 with ``{page-id}_{post-id}``; a POST to a
+    post id edits it (``{"success": true}``, or error 100/33 for a post that is gone)."""
+    recorder = _recorder(handler)
+    parts = path.strip("/").split("/")
+    if len(parts) == 2 and "_" in parts[1]:  # /{version}/{page-id}_{post-id}: an edit
+        target = parts[1]
+        if recorder.state("facebook", lambda posts: target in posts):
+            return 200, {"success": True}
+        return 400, {"error": {"message": "Unsupported post request. Object does not exist",
+                               "type": "GraphMethodException", "code": 100,
+                               "error_subcode": 33}}
+    page = parts[1] if len(parts) >= 2 else "0"
+    new_id = f"{page}_{uuid.uuid4().int % 10**16}"
+    recorder.state("facebook", lambda posts: posts.__setitem__(new_id, True))
+    return 200, {"id": new_id}
 
 
 def _fcm(method: str, path: str, body: Any,

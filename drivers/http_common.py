@@ -1,7 +1,8 @@
 """What the HTTP drivers of issue 3 share: typed channel settings, one client, error wording.
 
 Each medium parses its own ``[channels.<name>]`` table (the core hands them over raw) with
-:func:`parse_channel`, which refuses unknown keys, wrong types and secrets written in the file.
+:func:`drivers.channel_config.parse_channel` (re-exported here), which refuses unknown keys,
+wrong types and secrets written in the file.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ import dataclasses
 import datetime as dt
 import math
 import time
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
-from app.config import SECRET_KEYS, ConfigError
+from app.compose import links
 from app.dispatch.driver import BatchJob, BatchResult, Capabilities, Outcome, TrainingGuardError
 from app.domain import Medium
+from drivers.channel_config import parse_channel
 from drivers.line import MAX_RETRY_AFTER_SECONDS, retry_after_seconds
 
 __all__ = [
@@ -27,39 +28,6 @@ __all__ = [
     "rate_limit_reset_seconds",
     "retry_after_seconds",
 ]
-
-S = TypeVar("S")
-
-# Keys that hold a secret under another name: a webhook URL carries its own credential.
-EXTRA_SECRET_KEYS = {"webhook_url", "page_access_token", "service_account", "auth_token"}
-
-
-def parse_channel(cls: type[S], table: Mapping[str, Any] | None, name: str) -> S:
-    """A settings dataclass filled from ``[channels.<name>]``; ConfigError in Japanese."""
-    settings = cls()
-    fields = {f.name: f for f in dataclasses.fields(settings)}  # type: ignore[arg-type]
-    for key, value in (table or {}).items():
-        if key in SECRET_KEYS or key in EXTRA_SECRET_KEYS:
-            env_name = f"ISSEI_{name.upper()}_{key.upper()}"
-            raise ConfigError(
-                f"[channels.{name}] {key}: 秘密情報は設定ファイルに書けません。"
-                f"OSのキーリングか環境変数 {env_name} を使ってください"
-            )
-        if key not in fields:
-            raise ConfigError(f"[channels.{name}] {key}: 知らない設定項目です")
-        expected = type(getattr(settings, key))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if expected is list:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"[channels.{name}] {key}: 文字列の配列が必要です（{value!r}）")
-        elif not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
-            raise ConfigError(
-                f"[channels.{name}] {key}: {expected.__name__} 型の値が必要です（{value!r}）"
-            )
-        setattr(settings, key, value)
-    return settings
-
 
 def rate_limit_reset_seconds(response: httpx.Response, header: str = "x-rate-limit-reset",
                              ) -> float | None:
@@ -78,6 +46,15 @@ def rate_limit_reset_seconds(response: httpx.Response, header: str = "x-rate-lim
 
 def utc_now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def without_link_wait(job: BatchJob) -> BatchJob:
+    """A job whose rendition still waits for the website's permalink (the engine settles it
+    before calling a driver; a caller without the engine gets the no-link fallback, never
+    the preview's placeholder)."""
+    if not links.awaits_link(job.payload):
+        return job
+    return dataclasses.replace(job, payload=links.settle(job.medium, job.payload, None))
 
 
 class HttpDriver:

@@ -19,7 +19,6 @@ revision), the distribution id is the batch's idempotency key: a retry is the sa
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -40,17 +39,14 @@ from app.config import Config, ConfigError
 from app.dispatch.driver import (
     BatchJob,
     BatchResult,
-    Capabilities,
     Outcome,
-    TrainingGuardError,
 )
 from app.domain import Medium
 from drivers.channel_config import (
+    DocumentDriver,
     atomic_write,
     parse_channel,
-    post_document,
     require_url,
-    tls_verify,
 )
 
 log = logging.getLogger("issei.drivers.lalert")
@@ -110,8 +106,10 @@ class LAlertSettings:
         )
 
 
-class LAlertDriver:
+class LAlertDriver(DocumentDriver):
     medium = Medium.LALERT
+    label = "Lアラートの送信先"
+    token_env = "ISSEI_LALERT_TOKEN"
 
     def __init__(
         self,
@@ -122,15 +120,11 @@ class LAlertDriver:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings
-        self.endpoint = settings.base_url or settings.out_dir
-        self._token = token
-        self.capabilities = Capabilities(
-            batch_size=1, concurrency=1, requests_per_second=None, deduplicates=True,
-            simulated=simulated,
+        super().__init__(
+            post_url=settings.base_url, endpoint=settings.base_url or settings.out_dir,
+            token=token, simulated=simulated, timeout=settings.timeout,
+            verify_tls=settings.verify_tls, ca_file=settings.ca_file, transport=transport,
         )
-        verify = tls_verify(settings.verify_tls, settings.ca_file)
-        self._client = httpx.AsyncClient(timeout=settings.timeout, transport=transport,
-                                         verify=verify)
 
     def document(self, job: BatchJob) -> tuple[bytes, str, int]:
         """(XML, document id, revision) for a job; a correction continues the original."""
@@ -150,32 +144,22 @@ class LAlertDriver:
         return build_lalert_xml(doc), document_id, revision
 
     async def send(self, job: BatchJob) -> BatchResult:
-        if job.training and not self.capabilities.simulated:
-            raise TrainingGuardError(self.endpoint)
+        self.guard(job)
         document, document_id, revision = self.document(job)
         problems = check_document(document, training=job.training)
         if problems:
             reason = "Lアラートの文書を作れませんでした: " + "／".join(problems[:3])
             return BatchResult.all(job, Outcome.PERMANENT, reason)
         name = lalert_file_name(document_id, revision)
-        location = name
-        if self.settings.out_dir:
-            path = Path(self.settings.out_dir) / name
-            try:
-                await asyncio.to_thread(atomic_write, path, document)
-            except OSError as exc:
-                return BatchResult.all(
-                    job, Outcome.TEMPORARY, f"Lアラートの文書を書き込めません（{path}）: {exc}"
-                )
-            location = str(path)
-        if self.settings.base_url:
-            failed = await post_document(
-                self._client, job, self.settings.base_url, document,
-                content_type="application/xml", token=self._token,
-                label="Lアラートの送信先", token_env="ISSEI_LALERT_TOKEN",
-            )
-            if failed is not None:
-                return failed
+        path = Path(self.settings.out_dir) / name if self.settings.out_dir else None
+        failed = await self.publish(
+            job, document, content_type="application/xml",
+            write=(lambda: atomic_write(path, document)) if path is not None else None,
+            write_error=f"Lアラートの文書を書き込めません（{path}）",
+        )
+        if failed is not None:
+            return failed
+        location = str(path) if path is not None else name
         ref = lalert_ref(location, document_id, revision)
         if self.settings.manual and not job.training:
             reason = (
@@ -185,6 +169,3 @@ class LAlertDriver:
             return BatchResult.all(job, Outcome.SENT, reason, provider_ref=ref,
                                    awaiting_operator=True)
         return BatchResult.all(job, Outcome.SENT, provider_ref=ref)
-
-    async def aclose(self) -> None:
-        await self._client.aclose()

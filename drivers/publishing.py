@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from app.compose import links
 from app.config import Config
 from app.dispatch.driver import Driver
 from app.domain import Medium
@@ -25,9 +26,10 @@ DRILL_CAP_SENDER = "drill@issei.invalid"
 def real_drivers(config: Config) -> dict[Medium, Driver]:
     drivers: dict[Medium, Driver] = {}
     if "website" in config.configured_media:
+        settings = WebsiteSettings.from_config(config)
+        links.configure(settings.link_wait_seconds)
         drivers[Medium.WEBSITE] = WebsiteDriver(
-            WebsiteSettings.from_config(config),
-            config.secret("website", "application_password"),
+            settings, config.secret("website", "application_password"),
         )
     if "cap" in config.configured_media:
         drivers[Medium.CAP] = CapDriver(CapSettings.from_config(config),
@@ -44,6 +46,7 @@ def drill_drivers(config: Config, sink: DrillSink) -> dict[Medium, Driver]:
                else WebsiteSettings(username="drill"))
     website = dataclasses.replace(website, base_url=sink.http_url("website"), verify_tls=True,
                                   ca_file="", timeout=10.0)
+    links.configure(website.link_wait_seconds)
     cap = (CapSettings.from_config(config) if "cap" in config.configured_media
            else CapSettings(sender=DRILL_CAP_SENDER, feed_file="x"))
     cap = dataclasses.replace(cap, base_url=sink.http_url("cap"),

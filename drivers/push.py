@@ -27,7 +27,12 @@ from app.compose.push import PAYLOAD_LIMIT
 from app.config import Config
 from app.dispatch.driver import BatchJob, BatchResult, Capabilities, Outcome
 from app.domain import Medium
-from drivers.http_common import HttpDriver, parse_channel, retry_after_seconds
+from drivers.http_common import (
+    HttpDriver,
+    parse_channel,
+    retry_after_seconds,
+    without_link_wait,
+)
 
 log = logging.getLogger("issei.drivers.push")
 
@@ -210,6 +215,7 @@ class PushDriver(HttpDriver):
 
     async def send(self, job: BatchJob) -> BatchResult:
         self.guard(job)
+        job = without_link_wait(job)
         if not self.settings.project_id:
             return self.missing(job, "プロジェクトID（[channels.push] project_id）")
         message = dict(job.payload.get("message") or {})

@@ -24,7 +24,12 @@ from app.dispatch.driver import BatchJob, BatchResult, Capabilities, Outcome, Ta
 from app.dispatch.ratelimit import TokenBucket
 from app.dispatch.status import StatusUpdate
 from app.domain import DeliveryState, Medium
-from drivers.http_common import HttpDriver, parse_channel, retry_after_seconds
+from drivers.http_common import (
+    HttpDriver,
+    parse_channel,
+    retry_after_seconds,
+    without_link_wait,
+)
 
 log = logging.getLogger("issei.drivers.sms")
 
@@ -45,6 +50,7 @@ class SmsSettings:
     requests_per_second: float = 10.0  # Twilio queues beyond the sender's throughput anyway
     timeout: float = 30.0
     validity_period: int = 3600  # seconds Twilio may hold it; a warning goes stale
+    link_parts: int = 3  # with the website: a longer text is cut to this many parts + link
 
     @classmethod
     def from_config(cls, config: Config) -> SmsSettings:
@@ -133,6 +139,7 @@ class SmsDriver(HttpDriver):
 
     async def send(self, job: BatchJob) -> BatchResult:
         self.guard(job)
+        job = without_link_wait(job)
         if not self._token:
             return self.missing(job, "認証トークン（環境変数 ISSEI_SMS_AUTH_TOKEN かキーリング）")
         if not self.settings.account_sid:
@@ -265,7 +272,7 @@ class _BatchState:
 def build(config: Config, *, base_url: str | None = None, simulated: bool = False,
           ) -> SmsDriver:
     settings = SmsSettings.from_config(config)
-    sms_compose.configure(settings.cost_per_part, settings.currency)
+    sms_compose.configure(settings.cost_per_part, settings.currency, settings.link_parts)
     token = config.secret("sms", "auth_token")
     if base_url is not None:  # the drill sink: same driver, local recorder
         settings.base_url = base_url

@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from app.compose import links
 from app.compose.website import parse_website_ref, website_ref
 from app.config import Config
 from app.dispatch.driver import (
@@ -60,6 +61,9 @@ class WebsiteSettings:
     timeout: float = 30.0
     verify_tls: bool = True
     ca_file: str = ""  # an internal CA (LGWAN-side web servers often use one)
+    # How long X, SMS and push wait for this post's permalink (「詳細はこちら」) before they
+    # go without it: an emergency is never held up by a slow or dead website.
+    link_wait_seconds: float = links.DEFAULT_WAIT_SECONDS
 
     @classmethod
     def from_config(cls, config: Config) -> WebsiteSettings:
@@ -72,6 +76,9 @@ class WebsiteSettings:
         settings.base_url = require_url(settings.base_url, "website")
         if not settings.username:
             raise ConfigError("[channels.website] username: 投稿するユーザー名を書いてください")
+        if not 0.0 <= settings.link_wait_seconds <= 60.0:
+            raise ConfigError("[channels.website] link_wait_seconds は0〜60秒です"
+                              f"（{settings.link_wait_seconds!r}）")
         if settings.status not in STATUSES:
             raise ConfigError(
                 f"[channels.website] status は {'・'.join(STATUSES)} のいずれかです"

@@ -2,7 +2,9 @@
 
 X has no idempotency key. A thread interrupted after some posts (429, timeout) is resumed on
 the next attempt from the last accepted post, remembered per batch idempotency key in this
-process — so a retry never posts the first part twice. The provider reference is the
+process and saved after every post through the engine's checkpoint (the delivery's
+provider reference) — so a retry, even by a worker restarted after a crash, never posts the
+first part twice. The provider reference is the
 comma-joined post ids (first = the thread's root), for a later correction or deletion.
 
 X cannot edit a post through the API, so a correction (訂正) deletes the original post(s)
@@ -32,6 +34,7 @@ from drivers.http_common import (
     parse_channel,
     rate_limit_reset_seconds,
     retry_after_seconds,
+    without_link_wait,
 )
 
 log = logging.getLogger("issei.drivers.x")
@@ -111,6 +114,7 @@ class XDriver(HttpDriver):
 
     async def send(self, job: BatchJob) -> BatchResult:
         self.guard(job)
+        job = without_link_wait(job)
         if not self._token:
             return self.missing(job,
                                 "アクセストークン（環境変数 ISSEI_X_ACCESS_TOKEN かキーリング）")
@@ -121,6 +125,8 @@ class XDriver(HttpDriver):
         if job.kind == "cancellation":
             posts = [cancellation_notice(posts)]
         done = self._progress.setdefault(job.idempotency_key, [])
+        if not done and job.resume_ref:  # saved by an attempt this process never saw
+            done.extend(i for i in job.resume_ref.split(",") if POST_ID.match(i.strip()))
         headers = {"Authorization": f"Bearer {self._token}"}
         if job.kind in ("correction", "cancellation") and not done:
             failed = await self._delete_originals(job, headers)
@@ -137,6 +143,8 @@ class XDriver(HttpDriver):
             if post_id is None:
                 return self._interpret(job, response, done)
             done.append(post_id)
+            if job.checkpoint is not None and len(posts) > 1:
+                await job.checkpoint(",".join(done))
         self._progress.pop(job.idempotency_key, None)
         return BatchResult.all(job, Outcome.SENT, provider_ref=",".join(done))
 

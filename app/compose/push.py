@@ -7,7 +7,9 @@ Phones show about 40 characters of a title and 2–4 lines of body; the whole me
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from app.compose import links
 from app.compose.plain import body, head, required
 from app.domain import Draft, Finding, Medium, Rendition, Severity, Urgency
 
@@ -31,8 +33,16 @@ def render_push(draft: Draft, language: str) -> Rendition:
         "apns": {"headers": {"apns-priority": "10" if high else "5"},
                  "payload": {"aps": {"sound": "default"} if high else {}}},
     }
+    extra: dict[str, object] = {}
+    if Medium.WEBSITE in draft.media:
+        # data.link: the app opens the website post (the real permalink is put in at send
+        # time, or left out when the site does not answer in time; app.compose.links)
+        data = message["data"]
+        assert isinstance(data, dict)
+        data["link"] = links.PLACEHOLDER
+        extra = {links.PENDING: True}
     rendition = Rendition(Medium.PUSH, language,
-                          {"message": message, "category": draft.category})
+                          {"message": message, "category": draft.category, **extra})
     rendition.findings.extend(required(draft))
     size = len(json.dumps(message, ensure_ascii=False).encode())
     if size > PAYLOAD_LIMIT:
@@ -44,3 +54,15 @@ def render_push(draft: Draft, language: str) -> Rendition:
             Severity.WARNING, "title_long",
             f"通知の件名が{len(title)}文字です。端末では途中で切れることがあります"))
     return rendition
+
+
+def settle_link(payload: dict[str, Any], link: str | None) -> dict[str, Any]:
+    """``data.link`` with the website post's permalink, or without the key when none came."""
+    if not payload.get(links.PENDING):
+        return payload
+    message = dict(payload.get("message") or {})
+    data = {k: v for k, v in dict(message.get("data") or {}).items() if k != "link"}
+    if link:
+        data["link"] = link
+    message["data"] = data
+    return {k: v for k, v in payload.items() if k != links.PENDING} | {"message": message}

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from app.compose.text import bracketed_title, normalise_newlines
-from app.domain import TRAINING_MARK, Draft, Finding, Medium, Rendition, Severity, Urgency
+from app.compose import links
+from app.compose.text import bracketed_title, normalise_newlines, phrases, utf16_length
+from app.compose.website import with_details
+from app.domain import Draft, Finding, Medium, Rendition, Severity, Urgency
 
 UCS2_SINGLE = 70
 UCS2_PART = 67
@@ -37,14 +39,18 @@ class SmsRenderOptions:
 
     cost_per_part: float = 11.0  # 円 per billed part; the contract's price, configurable
     currency: str = "円"
+    # A text longer than this many parts, when the website carries the message, is cut to
+    # fit them and ends with 「詳細はこちら→<permalink>」 (cost and delay stay small).
+    link_parts: int = 3
 
 
 OPTIONS = SmsRenderOptions()
 
 
-def configure(cost_per_part: float, currency: str = "円") -> None:
+def configure(cost_per_part: float, currency: str = "円", link_parts: int = 3) -> None:
     OPTIONS.cost_per_part = cost_per_part
     OPTIONS.currency = currency
+    OPTIONS.link_parts = max(1, link_parts)
 
 
 class Segmentation(NamedTuple):
@@ -110,28 +116,45 @@ def to_e164(number: str, country_code: str = "81") -> str:
     return text
 
 
-def sms_text(draft: Draft) -> str:
-    training = TRAINING_MARK if draft.training else ""
-    urgent = "【緊急】" if draft.urgency is Urgency.EMERGENCY else ""
+def sms_text(draft: Draft, language: str = "ja") -> str:
+    fixed = phrases(language)  # the marks in the rendition's language
+    training = fixed.training_mark if draft.training else ""
+    urgent = fixed.emergency_mark if draft.urgency is Urgency.EMERGENCY else ""
     head = f"{training}{urgent}{bracketed_title(draft.title)}"
     return f"{head}\n{normalise_newlines(draft.body).strip()}"
 
 
-def render_sms(draft: Draft, language: str) -> Rendition:
-    text = sms_text(draft)
+def _link_limit() -> int:
+    """UTF-16 units that fit in ``link_parts`` parts (UCS-2: the conservative case)."""
+    n = OPTIONS.link_parts
+    return UCS2_SINGLE if n <= 1 else n * UCS2_PART
+
+
+def sms_fields(text: str) -> dict[str, Any]:
     seg = segments(text)
-    cost = round(seg.parts * OPTIONS.cost_per_part, 2)
-    rendition = Rendition(
-        Medium.SMS, language,
-        {
-            "body": text,
-            "encoding": seg.encoding,
-            "units": seg.units,
-            "parts": seg.parts,
-            "cost_per_recipient": cost,
-            "currency": OPTIONS.currency,
-        },
-    )
+    return {
+        "body": text,
+        "encoding": seg.encoding,
+        "units": seg.units,
+        "parts": seg.parts,
+        "cost_per_recipient": round(seg.parts * OPTIONS.cost_per_part, 2),
+        "currency": OPTIONS.currency,
+    }
+
+
+def render_sms(draft: Draft, language: str) -> Rendition:
+    text = sms_text(draft, language)
+    extra: dict[str, Any] = {}
+    sent = text
+    if Medium.WEBSITE in draft.media and segments(text).parts > OPTIONS.link_parts:
+        # The permalink comes when the website post is up (app.compose.links); the preview
+        # shows where it goes, and the whole text is sent if it does not come in time.
+        sent = with_details(text, links.PLACEHOLDER, limit=_link_limit(), measure=utf16_length)
+        extra = {links.PENDING: True, "full_text": text}
+    fields = sms_fields(sent)
+    rendition = Rendition(Medium.SMS, language, {**fields, **extra})
+    seg = segments(sent)
+    cost = fields["cost_per_recipient"]
     if not draft.title.strip():
         rendition.findings.append(Finding(Severity.ERROR, "title_empty", "件名を入力してください"))
     if not draft.body.strip():
@@ -142,6 +165,14 @@ def render_sms(draft: Draft, language: str) -> Rendition:
                 f"SMS {seg.parts}通分（{seg.encoding}・{seg.units}文字）、"
                 f"1人あたり約{cost_text}")
     )
+    if extra:
+        whole = segments(text)
+        rendition.findings.append(Finding(
+            Severity.OK, "sms_link",
+            f"SMSは{OPTIONS.link_parts}通分に短くし、最後にホームページの記事のURL"
+            "（「詳細はこちら」）を入れます。記事のURLが"
+            f"{links.OPTIONS.wait_seconds:g}秒以内に得られないときは全文（{whole.parts}通分）"
+            "を送ります"))
     if len(text) > TWILIO_BODY_LIMIT:
         rendition.findings.append(
             Finding(Severity.ERROR, "too_long",
@@ -153,3 +184,12 @@ def render_sms(draft: Draft, language: str) -> Rendition:
                     f"SMSが{seg.parts}通に分割されます。短くすると費用と遅延が減ります")
         )
     return rendition
+
+
+def settle_link(payload: dict[str, Any], link: str | None) -> dict[str, Any]:
+    """What is sent: the short text with the real permalink, or the whole text without it."""
+    if not payload.get(links.PENDING):
+        return payload
+    full = str(payload.get("full_text") or payload.get("body", ""))
+    text = with_details(full, link, limit=_link_limit(), measure=utf16_length) if link else full
+    return {**sms_fields(text), "link": link}

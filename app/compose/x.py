@@ -1,8 +1,9 @@
 """X (Twitter) rendering: posts within 280 weighted characters (twitter-text v3).
 
 A message that does not fit becomes, in this order of preference:
-- a short post with a link to the full text on the municipal website, when the caller passes
-  ``link`` (the website medium's permalink: the hook for 「詳細はこちら」);
+- a short post with a link to the full text on the municipal website (「詳細はこちら」): when
+  the website is among the message's media, the preview carries a placeholder and the engine
+  puts the real permalink in at send time (:func:`settle_link`, see app.compose.links);
 - a thread of numbered replies (``long_text = "thread"``, the default: nothing is lost);
 - or one post shortened at a sentence boundary (``long_text = "shorten"``).
 """
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from app.compose import links
 from app.compose.text import bracketed_title, normalise_newlines
 from app.compose.twitter_text import V3, weighted_length
 from app.domain import TRAINING_MARK, Draft, Finding, Medium, Rendition, Severity, Urgency
@@ -103,6 +106,36 @@ def thread(text: str, prefix: str = "") -> list[str]:
     return [f"{prefix}{c} ({i + 1}/{n})" for i, c in enumerate(chunks)]
 
 
+def _long_posts(draft: Draft, full: str, mode_setting: str,
+                findings: list[Finding]) -> tuple[list[str], str]:
+    """A text over the limit without a link: one shortened post, or a thread."""
+    if mode_setting == "shorten":
+        findings.append(Finding(Severity.WARNING, "x_shortened",
+                                "Xの文字数（280）を超えるため、文の区切りで短くしました"))
+        return [shorten(full)], "shorten"
+    # every post of a training thread carries the mark: a single repost must still say so
+    prefix = TRAINING_MARK if draft.training else ""
+    text = full[len(prefix):] if prefix else full
+    posts = thread(text, prefix)
+    findings.append(Finding(Severity.OK, "x_thread",
+                            f"Xの文字数（280）を超えるため、{len(posts)}件のスレッドにします"))
+    if len(posts) > MAX_THREAD:
+        findings.append(Finding(
+            Severity.ERROR, "too_long",
+            f"Xのスレッドが{len(posts)}件になります（上限{MAX_THREAD}件）。"
+            "本文を短くするか、ホームページへのリンクにしてください"))
+    return posts, "thread"
+
+
+def _posts_payload(posts: list[str]) -> list[dict[str, object]]:
+    return [{"text": p, "weighted_length": weighted_length(p)} for p in posts]
+
+
+def link_post(full: str, link: str) -> str:
+    """The short post: whole sentences that fit, then 「詳細はこちら <link>」."""
+    return shorten(full, suffix=f"\n{MORE} {link}")
+
+
 def render_x(draft: Draft, language: str, *, link: str | None = None,
              long_text: str | None = None) -> Rendition:
     mode_setting = long_text or OPTIONS.long_text
@@ -114,28 +147,34 @@ def render_x(draft: Draft, language: str, *, link: str | None = None,
         findings.append(Finding(Severity.ERROR, "title_empty", "件名を入力してください"))
     if not body:
         findings.append(Finding(Severity.ERROR, "body_empty", "本文を入力してください"))
+    extra: dict[str, object] = {}
     if _fits(full):
         posts, mode = [full], "single"
     elif link:
-        posts, mode = [shorten(full, suffix=f"\n{MORE} {link}")], "link"
+        posts, mode = [link_post(full, link)], "link"
         findings.append(Finding(Severity.OK, "x_link",
                                 "Xには要約とホームページへのリンクを投稿します"))
-    elif mode_setting == "shorten":
-        posts, mode = [shorten(full)], "shorten"
-        findings.append(Finding(Severity.WARNING, "x_shortened",
-                                "Xの文字数（280）を超えるため、文の区切りで短くしました"))
+    elif Medium.WEBSITE in draft.media:
+        # The website post's permalink is not known before it is up: the preview shows where
+        # it goes, the engine puts the real one in at send time (app.compose.links) — or,
+        # when the site does not answer in time, sends the fallback below instead.
+        fallback_findings: list[Finding] = []
+        fallback, fallback_mode = _long_posts(draft, full, mode_setting, fallback_findings)
+        posts, mode = [link_post(full, links.PLACEHOLDER)], "link"
+        extra = {links.PENDING: True, "full_text": full,
+                 "fallback": {"posts": _posts_payload(fallback), "mode": fallback_mode}}
+        how = "スレッド" if fallback_mode == "thread" else "短くした投稿"
+        findings.append(Finding(
+            Severity.OK, "x_link",
+            "Xには要約とホームページの記事へのリンク（「詳細はこちら」）を投稿します。"
+            f"記事のURLが{links.OPTIONS.wait_seconds:g}秒以内に得られないときは"
+            f"{how}（{len(fallback)}件）で投稿します"))
+        for finding in fallback_findings:
+            if finding.severity is Severity.ERROR:  # only if the link does not come
+                findings.append(Finding(Severity.WARNING, finding.code,
+                                        "リンクが得られない場合: " + finding.message))
     else:
-        # every post of a training thread carries the mark: a single repost must still say so
-        prefix = TRAINING_MARK if draft.training else ""
-        text = full[len(prefix):] if prefix else full
-        posts, mode = thread(text, prefix), "thread"
-        findings.append(Finding(Severity.OK, "x_thread",
-                                f"Xの文字数（280）を超えるため、{len(posts)}件のスレッドにします"))
-        if len(posts) > MAX_THREAD:
-            findings.append(Finding(
-                Severity.ERROR, "too_long",
-                f"Xのスレッドが{len(posts)}件になります（上限{MAX_THREAD}件）。"
-                "本文を短くするか、ホームページへのリンクにしてください"))
+        posts, mode = _long_posts(draft, full, mode_setting, findings)
     lengths = [weighted_length(p) for p in posts]
     for i, n in enumerate(lengths):
         if n > LIMIT:  # cannot happen by construction; kept so a bug never reaches X
@@ -144,7 +183,19 @@ def render_x(draft: Draft, language: str, *, link: str | None = None,
     rendition = Rendition(
         Medium.X, language,
         {"posts": [{"text": p, "weighted_length": n} for p, n in zip(posts, lengths, strict=True)],
-         "mode": mode, "link": link},
+         "mode": mode, "link": link, **extra},
     )
     rendition.findings.extend(findings)
     return rendition
+
+
+def settle_link(payload: dict[str, Any], link: str | None) -> dict[str, Any]:
+    """The payload to send once the website's permalink is known (``link``) or given up on."""
+    if not payload.get(links.PENDING):
+        return payload
+    full = str(payload.get("full_text", ""))
+    if link and full:
+        return {"posts": _posts_payload([link_post(full, link)]), "mode": "link", "link": link}
+    fallback = payload.get("fallback") or {}
+    return {"posts": list(fallback.get("posts") or []), "mode": fallback.get("mode", "thread"),
+            "link": None}

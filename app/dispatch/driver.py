@@ -7,6 +7,7 @@ an outcome per recipient. Drivers never touch the database: the outbox records r
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -38,6 +39,12 @@ class BatchJob:
     # Provider references of the original message on this medium (post id, tweet id …),
     # for media that can edit or delete a public post.
     original_refs: tuple[str, ...] = ()
+    language: str = "ja"  # the rendition's language: one message has one payload per language
+    # A one-target batch's progress saved by an earlier attempt — even one killed mid-send —
+    # (X: the ids of the thread's posts already made), and the engine's hook that saves it
+    # at once after each step, so that a restarted worker continues instead of repeating.
+    resume_ref: str | None = None
+    checkpoint: Callable[[str], Awaitable[None]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

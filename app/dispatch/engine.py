@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import functools
 import logging
 import os
 import random
@@ -19,9 +21,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.compose import links as link_compose
 from app.db.models import utcnow
-from app.dispatch import notify, outbox
+from app.dispatch import checkpoint, links, notify, outbox, status
 from app.dispatch.driver import (
+    BatchJob,
     BatchResult,
     DriverSet,
     Outcome,
@@ -37,6 +41,9 @@ T = TypeVar("T")
 IDLE_POLL_SECONDS = 1.0
 PROGRESS_INTERVAL_SECONDS = 0.1
 RECOVER_INTERVAL_SECONDS = 2.0
+STATUS_POLL_SECONDS = 30.0  # SMS delivery receipts: how often the provider is asked
+STATUS_MAX_AGE_HOURS = 24.0  # a delivery still "sent" after this is no longer asked about
+LINK_POLL_SECONDS = 0.1  # while a length-limited medium waits for the website's permalink
 
 
 def worker_identity() -> str:
@@ -102,6 +109,13 @@ class Engine:
         self._dirty: dict[str, set[str]] = {}  # message id -> errors since the last report
         self._progress = asyncio.Event()
         self._publishing = False
+        # message id -> monotonic time after which media stop waiting for the website's link
+        self._link_deadlines: dict[str, float] = {}
+        self._website_recorded = asyncio.Event()  # replaced after each set: wakes all waiters
+        self.status_poll_seconds = STATUS_POLL_SECONDS
+        self.status_page = 500  # provider references asked per medium and round
+        self._status_cursor: dict[tuple[bool, Medium], int] = {}
+        self.status_max_age_hours = STATUS_MAX_AGE_HOURS
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -153,6 +167,8 @@ class Engine:
             asyncio.create_task(self._publish_progress(), name="issei-progress"),
             asyncio.create_task(self._recover_periodically(), name="issei-recover"),
         ]
+        if not until_idle:
+            tasks.append(asyncio.create_task(self._poll_statuses(), name="issei-status"))
         if self.listen_url and not until_idle:
             tasks.append(asyncio.create_task(
                 notify.listen(self.listen_url, self._heard, self._channel_state),
@@ -232,6 +248,10 @@ class Engine:
             reason = f"{job.medium.label}の配信先が設定されていません"
             result = BatchResult.all(job, Outcome.PERMANENT, reason, medium_error=reason)
         else:
+            if link_compose.awaits_link(job.payload):
+                job = await self._settle_link(claimed)
+            if len(job.targets) == 1:
+                job = await self._with_checkpoint(job)
             bucket = self._bucket(job.medium, driver.capabilities.requests_per_second)
             if bucket is not None:
                 await bucket.acquire()
@@ -256,12 +276,96 @@ class Engine:
             "batch done medium=%s message=%s attempt=%d targets=%d outcomes=%s",
             job.medium, job.message_id, job.attempt, len(job.targets), _summary(result),
         )
+        if job.medium is Medium.WEBSITE:  # media waiting for its permalink look now
+            self._website_recorded.set()
+            self._website_recorded = asyncio.Event()
         errors = self._dirty.setdefault(job.message_id, set())
         errors.update(r.error for r in result.results if r.error)
         self._progress.set()
         self._wake.set()
         if any(r.outcome is Outcome.TEMPORARY for r in result.results):
             self.wake(job.medium)  # a retry was scheduled: sleeping workers recompute when
+
+    async def _settle_link(self, claimed: outbox.ClaimedBatch) -> BatchJob:
+        """「詳細はこちら」: wait (at most ``link_wait_seconds`` per message) for the website
+        post's permalink, then send the rendition settled with it — or without it."""
+        job = claimed.job
+        now = time.monotonic()
+        for key, when in list(self._link_deadlines.items()):
+            if when < now - 60.0:  # long settled: every batch of it has the link or not
+                del self._link_deadlines[key]
+        deadline = self._link_deadlines.setdefault(
+            job.message_id, now + link_compose.OPTIONS.wait_seconds
+        )
+        while True:
+            link, may_come = await self.db(links.website_link, self.session_factory,
+                                           job.message_id)
+            now = time.monotonic()
+            if link is not None or not may_come or now >= deadline:
+                break
+            # this engine's website batch wakes us at once; another process's is polled for
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._website_recorded.wait(),
+                                       min(LINK_POLL_SECONDS, deadline - now))
+        if link is None:
+            log.warning("no website link for message=%s medium=%s: sending without it",
+                        job.message_id, job.medium)
+        payload = await self.db(links.settle, self.session_factory, claimed.batch_id,
+                                job.medium, link)
+        return dataclasses.replace(job, payload=payload)
+
+    async def _with_checkpoint(self, job: BatchJob) -> BatchJob:
+        """A one-target batch resumes from what an earlier attempt saved, and saves as it goes
+        (an X thread after a crash continues from its last post)."""
+        delivery_id = job.targets[0].delivery_id
+        resume = await self.db(checkpoint.saved, self.session_factory, delivery_id)
+
+        async def save(ref: str) -> None:
+            await self.db(checkpoint.save, self.session_factory, delivery_id, ref)
+
+        return dataclasses.replace(job, resume_ref=resume, checkpoint=save)
+
+    async def _poll_statuses(self) -> None:
+        while True:
+            await asyncio.sleep(self.status_poll_seconds)
+            await self.poll_statuses_once()
+
+    async def poll_statuses_once(self) -> int:
+        """Ask every medium that reports delivery later (SMS) about its deliveries still
+        ``sent``; move them to delivered / failed with the provider's reason."""
+        total = 0
+        for training, driver_set in ((False, self.drivers), (True, self.training_drivers)):
+            for medium, driver in sorted(driver_set.drivers.items()):
+                if not isinstance(driver, status.StatusPolling):
+                    continue
+                after = self._status_cursor.get((training, medium), 0)
+                page = await self.db(functools.partial(
+                    status.refs_page, self.session_factory, medium, training=training,
+                    max_age_hours=self.status_max_age_hours, limit=self.status_page,
+                    after=after))
+                # the next round continues after this page; a short page starts over
+                self._status_cursor[(training, medium)] = (
+                    page[-1][0] if len(page) >= self.status_page else 0)
+                refs = [ref for _, ref in page]
+                if not refs:
+                    continue
+                try:
+                    updates = await driver.poll_status(refs)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("status polling failed medium=%s", medium)
+                    continue
+                changed: set[str] = set()
+                n = await self.db(status.apply_updates, self.session_factory, medium,
+                                  updates, changed)
+                total += n
+                for message_id in changed:
+                    self._dirty.setdefault(message_id, set())
+                if changed:
+                    log.info("status medium=%s asked=%d changed=%d", medium, len(refs), n)
+                    self._progress.set()
+        return total
 
     def _heard(self, message_id: str) -> None:
         """Another process changed this message's deliveries: report fresh counts."""

@@ -3,7 +3,8 @@
 A desktop console has no public URL for a provider's callback, so we poll: deliveries in state
 ``sent`` that carry a provider reference are asked about, and the answers move them to
 ``delivered`` or ``failed``. Drivers that can answer implement :class:`StatusPolling`; they
-never touch the database — this module does.
+never touch the database — this module does. The engine runs a round every
+``status_poll_seconds`` while it runs (not in a one-shot ``until_idle`` run).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.models import Delivery, utcnow
+from app.db.models import Delivery, Message, utcnow
 from app.domain import DeliveryState, Medium
 
 
@@ -33,37 +34,67 @@ class StatusPolling(Protocol):
 
 def refs_to_poll(
     session_factory: sessionmaker[Session], medium: Medium, *, max_age_hours: float = 72.0,
-    limit: int = 500,
+    limit: int = 500, training: bool | None = None,
 ) -> list[str]:
-    """Provider references of this medium's deliveries still in state ``sent``."""
+    """Provider references of this medium's deliveries still in state ``sent``, sent within
+    ``max_age_hours`` (older ones stay ``sent``: the provider no longer knows better).
+
+    ``training``: only drill sends (True) or only real ones (False) — each is asked of its
+    own driver."""
+    return [ref for _, ref in refs_page(session_factory, medium, max_age_hours=max_age_hours,
+                                        limit=limit, training=training)]
+
+
+def refs_page(
+    session_factory: sessionmaker[Session], medium: Medium, *, max_age_hours: float = 72.0,
+    limit: int = 500, training: bool | None = None, after: int = 0,
+) -> list[tuple[int, str]]:
+    """One page of ``(cursor, reference)`` in delivery order, after the cursor ``after``:
+    a caller that pages through them asks about every one in turn, however many are out,
+    instead of the same first ``limit`` every round."""
     since = utcnow() - dt.timedelta(hours=max_age_hours)
-    with session_factory() as session:
-        return list(
-            session.scalars(
-                select(Delivery.provider_ref)
-                .where(
-                    Delivery.medium == medium.value,
-                    Delivery.state == DeliveryState.SENT.value,
-                    Delivery.provider_ref.is_not(None),
-                    Delivery.updated_at >= since,
-                )
-                .distinct()
-                .limit(limit)
-            )
+    first = func.min(Delivery.id)
+    query = (
+        select(first, Delivery.provider_ref)
+        .where(
+            Delivery.medium == medium.value,
+            Delivery.state == DeliveryState.SENT.value,
+            Delivery.provider_ref.is_not(None),
+            Delivery.updated_at >= since,
         )
+        .group_by(Delivery.provider_ref)
+        .having(first > after)
+        .order_by(first)
+        .limit(limit)
+    )
+    if training is not None:
+        query = query.join(Message, Message.id == Delivery.message_id).where(
+            Message.training.is_(training))
+    with session_factory() as session:
+        return [(int(cursor), ref) for cursor, ref in session.execute(query) if ref]
 
 
 def apply_updates(
-    session_factory: sessionmaker[Session], medium: Medium, updates: Mapping[str, StatusUpdate]
+    session_factory: sessionmaker[Session], medium: Medium, updates: Mapping[str, StatusUpdate],
+    changed_messages: set[str] | None = None,
 ) -> int:
     """Move deliveries by provider reference; only from ``sent``, so a late answer never
-    overrides an operator's cancellation. Returns the number of deliveries changed."""
+    overrides an operator's cancellation. Returns the number of deliveries changed (and adds
+    the messages they belong to to ``changed_messages``)."""
     now = utcnow()
     changed = 0
     with session_factory.begin() as session:
         for ref, status in updates.items():
             if status.state is DeliveryState.SENT:
                 continue
+            if changed_messages is not None:
+                changed_messages.update(session.scalars(
+                    select(Delivery.message_id).where(
+                        Delivery.medium == medium.value,
+                        Delivery.provider_ref == ref,
+                        Delivery.state == DeliveryState.SENT.value,
+                    ).distinct()
+                ))
             result = session.execute(
                 update(Delivery)
                 .where(

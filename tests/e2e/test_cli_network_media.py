@@ -86,3 +86,55 @@ def test_configured_media_reach_their_real_endpoints(tmp_path: Path) -> None:
         assert post["text"].endswith("。")  # long_text = "shorten" from the file
         twilio.assert_clean()
         x.assert_clean()
+
+
+def test_x_thread_resumes_after_sigkill_without_reposting(tmp_path: Path) -> None:
+    """A worker killed between two posts of a thread: the restarted worker continues from the
+    last post it made (saved in the ledger), so nothing is posted twice and the chain holds."""
+    import signal
+    import time
+
+    from tests.peers.scripted_http import Fault
+
+    with XPeer("x-token") as x:
+        config = tmp_path / "issei.toml"
+        config.write_text(f'[channels.x]\nbase_url = "{x.base_url}"\ntimeout = 60.0\n',
+                          encoding="utf-8")
+        env = {"ISSEI_X_ACCESS_TOKEN": "x-token"}
+        body = "".join(f"{i}番目の避難所を開設しました。" for i in range(1, 41))
+        queued = issei("--config", str(config), "--data-dir", str(tmp_path), "send",
+                       "--title", "避難所開設", "--body", body, "--media", "x", "--json",
+                       env=env)
+        assert queued.returncode == 0, queued.stderr
+        message_id = json.loads(queued.stdout)["message_id"]
+        # posts 1 and 2 go through; the third hangs until the worker is killed
+        x.script(Fault(accept=True), Fault(accept=True), Fault(status=503, delay=60))
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "widgets.launcher", "--config", str(config), "--data-dir",
+             str(tmp_path), "worker"], cwd=ROOT, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+        try:
+            deadline = time.monotonic() + 60
+            while len(x.requests) < 3:
+                assert worker.poll() is None, worker.stderr.read() if worker.stderr else ""
+                assert time.monotonic() < deadline, "the worker did not start the thread"
+                time.sleep(0.02)
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            worker.communicate(timeout=10)
+        assert len(x.posts) == 2
+        resumed = issei("--config", str(config), "--data-dir", str(tmp_path), "worker",
+                        "--until-idle", env=env)
+        assert resumed.returncode == 0, resumed.stderr
+        status = issei("--config", str(config), "--data-dir", str(tmp_path), "status",
+                       message_id, "--json", env=env)
+        counts = json.loads(status.stdout)["media"]["x"]
+        root = min(x.posts)
+        thread = x.thread_of(root)
+        x.assert_clean()
+    assert counts["sent"] == 1 and counts["failed"] == 0
+    assert len(thread) == len(x.posts) > 3  # one chain, every post once, replies in order
+    assert [t.rsplit(" (", 1)[1] for t in thread] == [
+        f"{i}/{len(thread)})" for i in range(1, len(thread) + 1)]
+    assert 403 not in x.statuses()  # X would refuse a repeated post as a duplicate

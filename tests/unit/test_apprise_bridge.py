@@ -97,3 +97,47 @@ def test_timeout_is_temporary(target: AppriseTarget) -> None:
     [result] = send(lambda: AppriseDriver([target.json_url() + "?rto=0.5"]), ap_job())
     assert outcomes(result) == {Outcome.TEMPORARY}
     assert time.monotonic() - started < 2.5  # Apprise's read timeout (rto), not the peer's
+
+
+def test_ledger_has_one_delivery_per_service_and_retries_only_the_failed(
+    target: AppriseTarget, tmp_path: Any, db_url: str,
+) -> None:
+    """Three URLs are three deliveries: two land, the dead one fails alone with its own
+    reason, and the operator's retry repeats only that one."""
+    import socket
+
+    from sqlalchemy import select
+
+    from app.db.models import Delivery
+    from app.service import Issei
+    from tests.helpers import make_config, with_issei
+
+    with socket.socket() as s:  # a port nobody listens on: connection refused
+        s.bind(("127.0.0.1", 0))
+        dead = f"json://127.0.0.1:{s.getsockname()[1]}/down"
+    urls = [target.json_url("a"), dead, target.json_url("c")]
+    config = make_config(tmp_path, db_url, max_attempts=2)
+    config.channels["apprise"] = {"urls": urls}
+    config.configured_media.add("apprise")
+
+    async def body(issei: Issei) -> list[tuple[str, str, str | None, str | None]]:
+        draft = replace(DRAFT, media=(Medium.APPRISE,))
+        assert issei.prepare(draft).audiences[Medium.APPRISE] == 3  # the composer's count
+        message_id = issei.send(draft)
+        await issei.engine.run(until_idle=True)
+        counts = issei.counts(message_id)["apprise"]
+        assert (counts.total, counts.sent, counts.failed) == (3, 2, 1)
+        assert issei.retry_failed(message_id, "apprise") == 1
+        await issei.engine.run(until_idle=True)
+        with issei.sessions() as s:
+            return [tuple(r) for r in s.execute(  # type: ignore[misc]
+                select(Delivery.target, Delivery.state, Delivery.provider_ref,
+                       Delivery.last_error).order_by(Delivery.id))]
+
+    rows = with_issei(config, body)
+    assert [(t, state) for t, state, _, _ in rows] == [
+        ("apprise:0", "sent"), ("apprise:1", "failed"), ("apprise:2", "sent")]
+    assert "/a" in (rows[0][2] or "") and "/c" in (rows[2][2] or "")
+    assert "json://127.0.0.1" in (rows[1][3] or "")  # the failed service is named
+    assert sorted(r["path"] for r in target.received) == ["/a", "/c"]  # never repeated
+    target.assert_clean()

@@ -12,6 +12,7 @@ from app.db.models import Recipient
 from app.dispatch import outbox
 from app.domain import Draft, Medium
 from app.service import Issei
+from drivers.drill import DrillSink
 from tests.helpers import add_recipients, line_user_id, make_config, with_issei
 from tests.peers.line_peer import LinePeer
 from tests.peers.smtp_peer import SmtpPeer
@@ -102,3 +103,47 @@ def test_line_correction_and_public_refs_reach_the_driver(
             assert claimed.job.original_refs == (peer.accepted[0].request_id,)
 
         with_issei(config, body)
+
+
+def test_training_correction_edits_and_deletes_like_the_real_services(tmp_path: Path) -> None:
+    """In training the drill sink behaves as WordPress, Facebook and X do: the correction
+    edits the website and Facebook posts in place and deletes the X post, never a new post
+    beside the old one."""
+    from sqlalchemy import select
+
+    from app.db.models import Delivery
+
+    config = make_config(tmp_path, f"sqlite:///{tmp_path}/t.db", training=True)
+    media = (Medium.WEBSITE, Medium.FACEBOOK, Medium.X)
+
+    async def body(issei: Issei) -> tuple[dict[str, str], dict[str, str]]:
+        original = issei.send(Draft(title="避難所開設", body="北小学校を開設しました。",
+                                    media=media))
+        await issei.engine.run(until_idle=True)
+        correction = issei.correct(original, "南小学校を開設しました。")
+        await issei.engine.run(until_idle=True)
+        assert all(c.sent == c.total == 1 for c in issei.counts(correction).values())
+
+        def refs(message_id: str) -> dict[str, str]:
+            with issei.sessions() as s:
+                return dict(s.execute(select(Delivery.medium, Delivery.provider_ref).where(
+                    Delivery.message_id == message_id)).all())
+
+        return refs(original), refs(correction)
+
+    before, after = with_issei(config, body)
+    drill = DrillSink(tmp_path / "drill").recorder
+    website = drill.read("website")
+    post_id = before["website"].split()[0]
+    assert [r["path"] for r in website] == ["/wp-json/wp/v2/posts",
+                                            f"/wp-json/wp/v2/posts/{post_id}"]
+    assert "【訂正】" in website[1]["body"]["title"]["raw"]
+    assert "南小学校" in website[1]["body"]["content"]["raw"]
+    assert after["website"] == before["website"]  # the same post, the same permalink
+    facebook = drill.read("facebook")
+    assert facebook[1]["path"].endswith(f"/{before['facebook']}")  # an edit of that post
+    assert after["facebook"] == before["facebook"]
+    x = drill.read("x")
+    assert [r.get("method", "POST") for r in x] == ["POST", "DELETE", "POST"]
+    assert x[1]["path"] == f"/2/tweets/{before['x']}"
+    assert after["x"] != before["x"] and "【訂正】" in x[2]["body"]["text"]

@@ -84,3 +84,19 @@ def test_each_medium_renders_a_preview_with_the_training_mark(medium: Medium) ->
 def test_empty_title_is_an_error_everywhere(medium: Medium) -> None:
     rendition = render(replace(DRAFT, title=" ", media=(medium,)), medium)
     assert "title_empty" in {f.code for f in rendition.findings}
+
+
+def test_one_parser_reads_every_channel_table(tmp_path: Path) -> None:
+    """drivers.http_common and drivers.channel_config share one parser: a secret by name
+    (``bearer_token``) is refused for the network media as for the website, while a declared
+    setting whose name only looks like one (push's ``token_url``) is read."""
+    from drivers import channel_config, http_common
+    from drivers.push import PushSettings
+
+    assert http_common.parse_channel is channel_config.parse_channel
+    with pytest.raises(ConfigError, match="ISSEI_SMS_BEARER_TOKEN"):
+        real_drivers(load_config(write(tmp_path, '[channels.sms]\nbearer_token = "t"\n'),
+                                 tmp_path))
+    settings = channel_config.parse_channel(
+        PushSettings, {"token_url": "http://127.0.0.1:9/token", "timeout": 5}, "push")
+    assert settings.token_url == "http://127.0.0.1:9/token" and settings.timeout == 5.0

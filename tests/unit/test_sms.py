@@ -263,6 +263,62 @@ def test_engine_sends_then_polling_records_delivered_and_undelivered(
     peer.assert_clean()
 
 
+def test_running_engine_polls_statuses_until_final(
+    tmp_path: Path, peer: TwilioPeer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine itself asks Twilio, periodically, about SMS still "sent" — nobody calls
+    poll_once — and stops asking once each is final."""
+    monkeypatch.setenv("ISSEI_SMS_AUTH_TOKEN", TOKEN)
+    peer.outcomes["+818000000000"] = ("undelivered", 30005)
+    peer.outcomes["+819011112222"] = ("sending", None)  # no receipt yet at the first round
+    config = make_config(tmp_path, f"sqlite:///{tmp_path}/p.db")
+    config.channels["sms"] = {"base_url": peer.base_url, "account_sid": SID,
+                              "from_number": "+815011112222"}
+    config.configured_media.add("sms")
+
+    def fetches() -> int:
+        return sum(1 for r in peer.requests
+                   if r.request.method == "GET" and "/Messages/SM" in r.path)
+
+    async def body(issei: Issei) -> None:
+        with issei.sessions.begin() as s:
+            s.execute(insert(Recipient), [{"name": "a", "sms": "090-1111-2222"},
+                                          {"name": "b", "sms": "080-0000-0000"}])
+        issei.engine.status_poll_seconds = 0.2
+        issei.engine.status_page = 1  # one per round: the rounds must page past the first
+        message_id = issei.send(replace(DRAFT, media=(Medium.SMS,)))
+        engine = asyncio.create_task(issei.engine.run())
+        try:
+            async def until(check: object) -> None:
+                for _ in range(100):
+                    if check():  # type: ignore[operator]
+                        return
+                    await asyncio.sleep(0.05)
+                raise AssertionError("the engine did not poll")
+
+            await until(lambda: issei.counts(message_id)["sms"].failed == 1)
+            assert any("30005" in r for _, _, r in issei.failures(message_id))
+            with issei.sessions() as s:
+                assert s.scalar(select(Delivery.state).where(
+                    Delivery.target == "090-1111-2222")) == "sent"  # still on its way
+            peer.outcomes["+819011112222"] = ("delivered", None)
+            await until(lambda: _state(issei, "090-1111-2222") == "delivered")
+            asked = fetches()
+            await asyncio.sleep(0.6)  # both final: nothing more is asked
+            assert fetches() == asked
+        finally:
+            engine.cancel()
+            await asyncio.gather(engine, return_exceptions=True)
+
+    with_issei(config, body)
+    peer.assert_clean()
+
+
+def _state(issei: Issei, target: str) -> str | None:
+    with issei.sessions() as s:
+        return s.scalar(select(Delivery.state).where(Delivery.target == target))
+
+
 def test_sms_config_is_typed_and_refuses_secrets(tmp_path: Path) -> None:
     from app.config import load_config
 

@@ -495,11 +495,16 @@ def test_follow_up_of_a_post_removed_on_the_site_is_posted_anew(
     peer.assert_clean()
 
 
-def test_training_follow_up_through_the_drill_sink_posts_the_notice(tmp_path: Path) -> None:
+def test_training_follow_up_through_the_drill_sink_edits_the_post(tmp_path: Path) -> None:
     sink = DrillSink(tmp_path / "drill").start()
     try:
         first = make_job(training=True)
         [original] = send(settings(sink.http_url("website")), "drill", first, simulated=True)
+    finally:
+        sink.stop()
+    # a later process (a new sink on the same drill folder) corrects what the first posted
+    sink = DrillSink(tmp_path / "drill").start()
+    try:
         job = follow_up("cancellation", original, title="【取消】避難指示（緊急）",
                         body=CANCELLED)
         job = BatchJob(**{**job.__dict__, "training": True})
@@ -507,9 +512,12 @@ def test_training_follow_up_through_the_drill_sink_posts_the_notice(tmp_path: Pa
     finally:
         sink.stop()
     assert outcome(result) == Outcome.SENT
+    post_id = original.results[0].provider_ref.split()[0]  # type: ignore[union-attr]
     records = sink.recorder.read("website")
-    assert records[-1]["path"] == POSTS  # the sink has no edit route: a new post, not a failure
+    assert [r["path"] for r in records] == [POSTS, f"{POSTS}/{post_id}"]  # edited, not new
     assert records[-1]["body"]["title"]["raw"].startswith("【取消】")
+    # the permalink residents already have stays the same, as on a real site
+    assert result.results[0].provider_ref == original.results[0].provider_ref
 
 
 @pytest.mark.parametrize(
