@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from app import audit
 from app.accounts import approval
 from app.accounts.operators import SignedIn, accounts_enabled
 from app.compose import render_all
+from app.compose.text import phrases
 from app.config import Config
 from app.db.models import Recipient
 from app.db.session import is_sqlite, make_engine, session_factory, upgrade
@@ -26,8 +28,6 @@ from app.dispatch.audience import audience_count
 from app.dispatch.driver import DriverSet
 from app.dispatch.engine import Engine
 from app.domain import (
-    CANCELLATION_MARK,
-    CORRECTION_MARK,
     Draft,
     Finding,
     Medium,
@@ -60,6 +60,28 @@ class Prepared:
     renditions: list[Rendition]
     audiences: dict[Medium, int] = field(default_factory=dict)  # deliveries per medium
     broadcast: frozenset[Medium] = frozenset()  # one delivery reaches every friend (LINE)
+
+    @property
+    def errors(self) -> list[tuple[Medium, Finding]]:
+        return [
+            (r.medium, f) for r in self.renditions for f in r.findings
+            if f.severity is Severity.ERROR
+        ]
+
+
+@dataclass
+class FollowUp:
+    """A correction (訂正) or cancellation (取消), rendered and not yet sent, beside the
+    original it follows (for the before/after view)."""
+
+    original_id: str
+    kind: str  # correction | cancellation
+    draft: Draft
+    renditions: list[Rendition]  # after: every medium in every language it is sent in
+    before: list[Rendition]  # the original's stored renditions
+    received: dict[str, dict[str, int]]  # medium -> language -> who received the original
+    original_title: str = ""
+    original_body: str = ""
 
     @property
     def errors(self) -> list[tuple[Medium, Finding]]:
@@ -104,6 +126,10 @@ class Issei:
     def prepare(self, draft: Draft) -> Prepared:
         draft = _with_training(draft, self.is_training(draft.training))
         prepared = Prepared(draft, render_all(draft))
+        if draft.recording:  # issue 5: the operator's recording must be in the store
+            from app.voice.recordings import check_renditions
+
+            check_renditions(self.sessions, draft.recording, prepared.renditions)
         driver_set = self.training_drivers if draft.training else self.drivers
         with self.sessions() as session:
             for medium in draft.media:
@@ -280,20 +306,46 @@ class Issei:
     # -- corrections and cancellations (訂正・取消) ----------------------------------------
 
     def correct(self, message_id: str, body: str, *, title: str | None = None,
-                operator: str = "") -> str:
-        """A 【訂正】 to everyone who received the original, quoting it."""
+                operator: str = "",
+                translations: Mapping[str, tuple[str, str]] | None = None,
+                signed_in: SignedIn | None = None, console: bool = False) -> str:
+        """A 【訂正】 to everyone who received the original, quoting it, in the language
+        each of them received. ``translations``: language -> (title, body) of the corrected
+        text, reviewed by the operator; a language without one gets the Japanese.
+        ``console``: asked at a console, where accounts (once enabled) need a sign-in."""
+        prepared = self.prepare_correction(message_id, body, title=title,
+                                           translations=translations, operator=operator)
+        return self._submit_follow_up(prepared, operator, signed_in, console)
+
+    def cancel(self, message_id: str, *, reason: str = "", operator: str = "",
+               signed_in: SignedIn | None = None, console: bool = False) -> str:
+        """A 【取消】 to everyone who received the original, quoting it, in their language."""
+        prepared = self.prepare_cancellation(message_id, reason=reason)
+        return self._submit_follow_up(prepared, operator, signed_in, console)
+
+    def prepare_correction(
+        self, message_id: str, body: str, *, title: str | None = None,
+        translations: Mapping[str, tuple[str, str]] | None = None, operator: str = "",
+    ) -> FollowUp:
+        """The correction rendered for every medium and language, without sending it: what
+        the console shows beside the original before the operator confirms."""
         if not body.strip():
             raise ValueError("訂正の本文を入力してください")
-        return self._follow_up(message_id, "correction", body=body, title=title,
-                               operator=operator)
+        return self._prepare_follow_up(message_id, "correction", body=body, title=title,
+                                       translations=translations or {}, operator=operator)
 
-    def cancel(self, message_id: str, *, reason: str = "", operator: str = "") -> str:
-        """A 【取消】 to everyone who received the original, quoting it."""
-        return self._follow_up(message_id, "cancellation", reason=reason, operator=operator)
+    def prepare_cancellation(self, message_id: str, *, reason: str = "") -> FollowUp:
+        return self._prepare_follow_up(message_id, "cancellation", reason=reason)
 
-    def _follow_up(self, message_id: str, kind: str, *, body: str = "",
-                   title: str | None = None, reason: str = "", operator: str = "") -> str:
-        from app.db.models import Message
+    def _prepare_follow_up(
+        self, message_id: str, kind: str, *, body: str = "", title: str | None = None,
+        reason: str = "", translations: Mapping[str, tuple[str, str]] | None = None,
+        operator: str = "",
+    ) -> FollowUp:
+        from app.db.models import Message, RenditionRow
+        from app.translation.compose import MultilingualDraft, Origin, TextTranslation
+        from app.translation.languages import label
+        from app.translation.models import MessageTranslation
 
         with self.sessions() as session:
             original = session.get(Message, message_id)
@@ -309,24 +361,80 @@ class Issei:
             if cancelled:
                 raise ValueError("この配信はすでに取り消されています")
             media = tuple(Medium(m) for m in original.media)
-            if kind == "correction":
-                new_title = f"{CORRECTION_MARK}{(title or original.title).strip()}"
-                new_body = f"{body.strip()}\n\n――訂正前の内容――\n{original.body.strip()}"
-            else:
-                new_title = f"{CANCELLATION_MARK}{original.title.strip()}"
-                lines = [f"先ほどお知らせした「{original.title.strip()}」は取り消します。"]
-                if reason.strip():
-                    lines.append(f"理由: {reason.strip()}")
-                lines.append(f"\n――取り消した内容――\n{original.body.strip()}")
-                new_body = "\n".join(lines)
-            draft = Draft(
-                title=new_title, body=new_body, media=media, category=original.category,
+            stored = {
+                t.language: (t.title, t.body) for t in session.scalars(
+                    select(MessageTranslation).where(MessageTranslation.message_id == message_id)
+                )
+            }
+            before = [
+                Rendition(Medium(r.medium), r.language, dict(r.payload or {}))
+                for r in session.scalars(
+                    select(RenditionRow).where(RenditionRow.message_id == message_id)
+                    .order_by(RenditionRow.id)
+                )
+                if r.medium in Medium._value2member_map_
+            ]
+            received = outbox.received_by_language(session, message_id)
+            ja_title, ja_body = _follow_up_text(
+                kind, "ja", original.title, original.body, body, title, reason
+            )
+            notes: list[Finding] = []
+            follow_translations: list[TextTranslation] = []
+            for language in original.languages:
+                if language == "ja":
+                    continue
+                name = label(language)
+                if language not in stored:
+                    notes.append(Finding(Severity.WARNING, "translation_not_kept",
+                                         f"もとの{name}の訳が残っていないため、{name}で受け取った"
+                                         "人にも日本語で届きます"))
+                    continue
+                new_text = (translations or {}).get(language)
+                if kind == "correction" and (new_text is None or not new_text[1].strip()):
+                    notes.append(Finding(Severity.WARNING, "translation_missing",
+                                         f"{name}の訂正文がないため、{name}で受け取った人にも"
+                                         "日本語で届きます"))
+                    continue
+                old_title, old_body = stored[language]
+                new_title, new_body = new_text if new_text is not None else ("", "")
+                t_title, t_body = _follow_up_text(
+                    kind, language, old_title, old_body, new_body, new_title or None, ""
+                )
+                follow_translations.append(TextTranslation(
+                    language=language, title=t_title, body=t_body, source_title=ja_title,
+                    source_body=ja_body, origin=Origin.MANUAL, reviewed=True,
+                    reviewed_by=operator,
+                ))
+            draft = MultilingualDraft(
+                title=ja_title, body=ja_body, media=media, category=original.category,
                 urgency=Urgency(original.urgency), areas=tuple(original.areas),
                 training=original.training, kind=kind,
+                languages=("ja", *(t.language for t in follow_translations)),
+                translations=tuple(follow_translations),
             )
         renditions = render_all(draft)
-        errors = [(r.medium, f) for r in renditions for f in r.findings
-                  if f.severity is Severity.ERROR]
+        if notes and renditions:
+            renditions[0].findings.extend(notes)
+        return FollowUp(message_id, kind, draft, renditions, before, received,
+                        original.title, original.body)
+
+    def _submit_follow_up(self, prepared: FollowUp, operator: str,
+                          signed_in: SignedIn | None = None, console: bool = False) -> str:
+        message_id, kind, draft, renditions = (
+            prepared.original_id, prepared.kind, prepared.draft, prepared.renditions
+        )
+        media = draft.media
+        errors: list[tuple[Medium | None, Finding]] = [
+            (r.medium, f) for r in renditions for f in r.findings
+            if f.severity is Severity.ERROR
+        ]
+        if signed_in is not None:  # the same permissions as a send of this draft
+            operator = signed_in.login
+            errors += signed_in.refusals(draft)
+        elif console:
+            with self.sessions() as session:
+                if accounts_enabled(session):
+                    raise NotSignedInError("訂正・取消を送るにはサインインしてください")
         driver_set = self.training_drivers if draft.training else self.drivers
         batch_sizes: dict[Medium, int] = {}
         broadcast: set[Medium] = set()
@@ -340,6 +448,7 @@ class Issei:
                 broadcast.add(medium)
         if errors:
             raise SendRefusedError(errors)
+        self._prepare_follow_up(message_id, "cancellation")  # still allowed (another console)
         new_id, written = outbox.submit(
             self.sessions, draft, renditions, batch_sizes, frozenset(broadcast),
             created_by=operator, console=self.console, correction_of=message_id,
@@ -433,6 +542,22 @@ def _with_training(draft: Draft, training: bool) -> Draft:
 def _unconfigured(medium: Medium, training: bool) -> Finding:
     where = "訓練用の受け口" if training else f"設定ファイルの [channels.{medium.value}]"
     return Finding(Severity.ERROR, "not_configured", f"{medium.label}は{where}に用意されていません")
+
+
+def _follow_up_text(kind: str, language: str, old_title: str, old_body: str, body: str,
+                    title: str | None, reason: str) -> tuple[str, str]:
+    """The title and body of a correction or cancellation in ``language``, quoting the
+    original (``old_*``, in the same language) under the language's fixed headings."""
+    fixed = phrases(language)
+    if kind == "correction":
+        new_title = f"{fixed.correction_mark}{(title or old_title).strip()}"
+        new_body = f"{body.strip()}\n\n{fixed.before_correction}\n{old_body.strip()}"
+        return new_title, new_body
+    lines = [fixed.cancel_notice.format(title=old_title.strip())]
+    if reason.strip():
+        lines.append(f"{fixed.reason}: {reason.strip()}")
+    lines.append(f"\n{fixed.cancelled_content}\n{old_body.strip()}")
+    return f"{fixed.cancellation_mark}{old_title.strip()}", "\n".join(lines)
 
 
 def _digest(draft: Draft) -> str:

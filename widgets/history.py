@@ -343,6 +343,7 @@ class HistoryPanel(QWidget):
     retry_requested = Signal(str)  # message id
     deliveries_requested = Signal(str, str, object)  # message id, title, media
     reuse_requested = Signal(object)  # MessageSummary: a new message from its text
+    follow_up_requested = Signal(object, str)  # MessageSummary, "correction" | "cancellation"
 
     def __init__(self, loader: HistoryLoader, renditions: Callable[..., None],
                  failures: Callable[..., None], parent: QWidget | None = None) -> None:
@@ -449,15 +450,26 @@ class HistoryPanel(QWidget):
         self.retry_button = QPushButton(_t("History", "再送（失敗分）"))
         self.deliveries_button = QPushButton(_t("History", "配信明細…"))
         self.reuse_button = QPushButton(_t("History", "この内容で新規作成"))
-        for button in (self.retry_button, self.deliveries_button, self.reuse_button):
+        self.correct_button = QPushButton(_t("History", "訂正…"))
+        self.correct_button.setToolTip(
+            _t("History", "この配信を受け取った人に、訂正を送ります（前後を見比べてから）"))
+        self.cancel_message_button = QPushButton(_t("History", "取消…"))
+        self.cancel_message_button.setToolTip(
+            _t("History", "この配信を受け取った人に、取り消しを知らせます"))
+        for button in (self.retry_button, self.deliveries_button, self.reuse_button,
+                       self.correct_button, self.cancel_message_button):
             button.setAutoDefault(False)
         self.retry_button.clicked.connect(self._retry)
         self.deliveries_button.clicked.connect(self._deliveries)
         self.reuse_button.clicked.connect(self._reuse)
+        self.correct_button.clicked.connect(lambda: self._follow_up("correction"))
+        self.cancel_message_button.clicked.connect(lambda: self._follow_up("cancellation"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.deliveries_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.correct_button)
+        buttons.addWidget(self.cancel_message_button)
         buttons.addWidget(self.reuse_button)
         form = QFormLayout()
         form.addRow(_t("History", "送った文面"), self.rendition_combo)
@@ -500,6 +512,9 @@ class HistoryPanel(QWidget):
         self.current = summary
         for button in (self.retry_button, self.deliveries_button, self.reuse_button):
             button.setEnabled(summary is not None)
+        # A follow-up is itself never corrected: the original is (訂正・取消 point at it).
+        for button in (self.correct_button, self.cancel_message_button):
+            button.setEnabled(summary is not None and summary.correction_of is None)
         self.rendition_combo.clear()
         self.rendition_view.clear()
         self.failures_model.set_rows([])
@@ -586,3 +601,7 @@ class HistoryPanel(QWidget):
     def _reuse(self) -> None:
         if self.current is not None:
             self.reuse_requested.emit(self.current)
+
+    def _follow_up(self, kind: str) -> None:
+        if self.current is not None and self.current.correction_of is None:
+            self.follow_up_requested.emit(self.current, kind)

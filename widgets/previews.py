@@ -5,7 +5,7 @@ there is no second rendering path in the console, so what is previewed is what i
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent, QTextCursor, QTextOption
@@ -379,6 +379,243 @@ class GenericPreview(MediumPreview):
         replace_text(self.text_view, text)
 
 
+def _card(name: str, background: str = "white", border: str = "#d5dce3",
+          radius: int = 10) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName(name)
+    frame.setStyleSheet(f"QFrame#{name} {{ background: {background};"
+                        f" border: 1px solid {border}; border-radius: {radius}px; }}")
+    return frame
+
+
+def _text_label(style_sheet: str = "") -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setStyleSheet("border: none; background: transparent;" + style_sheet)
+    return label
+
+
+def _set(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
+
+
+def _scrolled(inner: QWidget, background: str) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setStyleSheet(f"QScrollArea {{ background: {background}; border: none; }}")
+    inner.setObjectName("scrolled")
+    inner.setStyleSheet(f"QWidget#scrolled {{ background: {background}; }}")
+    area.setWidget(inner)
+    return area
+
+
+X_LIMIT = 280  # weighted characters (twitter-text: CJK counts 2)
+
+
+class XPreview(MediumPreview):
+    """As a timeline shows it: the account, each post of the thread with its weighted count."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.posts: list[tuple[QFrame, QLabel, QLabel]] = []
+        super().__init__(Medium.X, parent)
+
+    def build_view(self) -> QWidget:
+        inner = QWidget()
+        self.posts_layout = QVBoxLayout(inner)
+        self.posts_layout.setContentsMargins(8, 8, 8, 8)
+        self.posts_layout.setSpacing(6)
+        self.mode_label = _text_label(f"color: {style.MUTED}; font-size: 9pt;")
+        self.posts_layout.addWidget(self.mode_label)
+        self.posts_layout.addStretch(1)
+        return _scrolled(inner, "#f7f9f9")
+
+    def _post(self, index: int) -> tuple[QFrame, QLabel, QLabel]:
+        while len(self.posts) <= index:
+            card = _card("xpost", radius=12)
+            layout = QVBoxLayout(card)
+            layout.setContentsMargins(12, 8, 12, 8)
+            account = QLabel(self.tr("防災情報　@bousai_city"))
+            account.setStyleSheet("border: none; font-weight: bold; color: #0f1419;")
+            text = _text_label("color: #0f1419; font-size: 11pt;")
+            count = _text_label(f"color: {style.MUTED}; font-size: 9pt;")
+            count.setAlignment(Qt.AlignmentFlag.AlignRight)
+            layout.addWidget(account)
+            layout.addWidget(text)
+            layout.addWidget(count)
+            self.posts_layout.insertWidget(self.posts_layout.count() - 1, card)
+            self.posts.append((card, text, count))
+        return self.posts[index]
+
+    def show_rendition(self, rendition: Rendition) -> None:
+        raw = rendition.payload.get("posts", [])
+        posts = [p for p in raw if isinstance(p, dict)] if isinstance(raw, list) else []
+        for i, post in enumerate(posts):
+            card, text, count = self._post(i)
+            _set(text, str(post.get("text", "")))
+            weighted = post.get("weighted_length")
+            label = (self.tr("{n}／{limit}（全角は2と数えます）").format(n=weighted, limit=X_LIMIT)
+                     if isinstance(weighted, int) else "")
+            if len(posts) > 1:
+                label = self.tr("{i}/{n}件目　").format(i=i + 1, n=len(posts)) + label
+            _set(count, label)
+            count.setStyleSheet("border: none; font-size: 9pt; color: "
+                                + (style.ERROR_FG if isinstance(weighted, int)
+                                   and weighted > X_LIMIT else style.MUTED) + ";")
+            card.setVisible(True)
+        for card, _text, _count in self.posts[len(posts):]:
+            card.setVisible(False)
+        mode = str(rendition.payload.get("mode", ""))
+        _set(self.mode_label, {
+            "thread": self.tr("長いためスレッド（返信の連なり）で投稿します"),
+            "link": self.tr("ホームページの記事へのリンクを付けて投稿します"),
+        }.get(mode, ""))
+        self.mode_label.setVisible(bool(self.mode_label.text()))
+
+    def post_texts(self) -> list[str]:
+        return [text.text() for card, text, _c in self.posts if not card.isHidden()]
+
+
+class SmsPreview(MediumPreview):
+    """As a phone's messages app shows it, with the parts it is billed as and the cost."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Medium.SMS, parent)
+
+    def build_view(self) -> QWidget:
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(10, 10, 10, 10)
+        sender = QLabel(self.tr("送信元: 市役所（SMS）"))
+        sender.setStyleSheet(f"color: {style.MUTED}; font-size: 9pt;")
+        bubble = _card("smsbubble", background="#e9e9eb", border="#e9e9eb", radius=16)
+        bubble_layout = QVBoxLayout(bubble)
+        bubble_layout.setContentsMargins(12, 8, 12, 8)
+        self.text_label = _text_label("color: #111; font-size: 11pt;")
+        bubble_layout.addWidget(self.text_label)
+        bubble.setMaximumWidth(420)
+        self.meter_label = _text_label(f"color: {style.MUTED}; font-size: 9pt;")
+        layout.addWidget(sender)
+        layout.addWidget(bubble, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.meter_label)
+        layout.addStretch(1)
+        return _scrolled(inner, "white")
+
+    def show_rendition(self, rendition: Rendition) -> None:
+        payload = rendition.payload
+        _set(self.text_label, str(payload.get("body", "")))
+        parts, units = payload.get("parts"), payload.get("units")
+        cost, currency = payload.get("cost_per_recipient"), payload.get("currency", "")
+        _set(self.meter_label, self.tr(
+            "{parts}通分として課金（{encoding}・{units}文字）　1人あたり約{cost}{currency}"
+        ).format(parts=parts, encoding=payload.get("encoding", ""), units=units,
+                 cost=cost, currency=currency))
+
+
+class PushPreview(MediumPreview):
+    """As a phone's lock screen shows the notification; the full text opens in the app."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Medium.PUSH, parent)
+
+    def build_view(self) -> QWidget:
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(16, 16, 16, 16)
+        banner = _card("pushbanner", background="rgba(255,255,255,0.92)", border="#b8c4d0",
+                       radius=14)
+        banner.setMaximumWidth(440)
+        banner_layout = QVBoxLayout(banner)
+        banner_layout.setContentsMargins(12, 8, 12, 10)
+        head = QHBoxLayout()
+        icon = QLabel(self.tr("防"))
+        icon.setFixedSize(20, 20)
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        icon.setStyleSheet("background: #2e7d32; color: white; border-radius: 5px;"
+                           " font-size: 8pt; font-weight: bold;")
+        app_name = QLabel(self.tr("防災アプリ・今"))
+        app_name.setStyleSheet(f"border: none; color: {style.MUTED}; font-size: 9pt;")
+        head.addWidget(icon)
+        head.addWidget(app_name, 1)
+        self.title_label = _text_label("font-weight: bold; color: #111;")
+        self.body_label = _text_label("color: #111;")
+        banner_layout.addLayout(head)
+        banner_layout.addWidget(self.title_label)
+        banner_layout.addWidget(self.body_label)
+        self.note_label = _text_label("color: white; font-size: 9pt;")
+        layout.addWidget(banner, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.note_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        return _scrolled(inner, "#37474f")
+
+    def show_rendition(self, rendition: Rendition) -> None:
+        message = rendition.payload.get("message")
+        notification = message.get("notification", {}) if isinstance(message, dict) else {}
+        android = message.get("android", {}) if isinstance(message, dict) else {}
+        _set(self.title_label, str(notification.get("title", "")))
+        body = str(notification.get("body", ""))
+        lines = body.split("\n")
+        shown = "\n".join(lines[:4]) + ("…" if len(lines) > 4 else "")
+        _set(self.body_label, shown)
+        high = isinstance(android, dict) and android.get("priority") == "HIGH"
+        _set(self.note_label, (self.tr("優先度: 高（音あり）") if high
+                               else self.tr("優先度: 通常")) + self.tr("　タップで全文を表示"))
+
+
+class WebsitePreview(MediumPreview):
+    """As the news page shows the post: its title over the article, and the list excerpt."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Medium.WEBSITE, parent)
+
+    def build_view(self) -> QWidget:
+        frame = _card("webpage", radius=4)
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        bar = QLabel(self.tr("  ホームページ ＞ 新着情報"))
+        bar.setStyleSheet("background: #1d4f91; color: white; padding: 4px; border: none;")
+        self.title_label = _text_label("font-size: 14pt; font-weight: bold; color: #1d4f91;"
+                                       " padding: 8px 12px 2px 12px;")
+        self.article = QTextEdit()
+        self.article.setReadOnly(True)
+        self.article.setUndoRedoEnabled(False)
+        self.article.setFrameShape(QFrame.Shape.NoFrame)
+        self.article.setStyleSheet("QTextEdit { background: white; padding: 4px 8px; }")
+        self.excerpt_label = _text_label(f"color: {style.MUTED}; font-size: 9pt;"
+                                         " padding: 2px 12px 4px 12px;")
+        self.excerpt_label.setWordWrap(False)  # one line: the article keeps the room
+        layout.addWidget(bar)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.article, 1)
+        layout.addWidget(self.excerpt_label)
+        self._html = ""
+        return frame
+
+    def show_rendition(self, rendition: Rendition) -> None:
+        payload = rendition.payload
+        _set(self.title_label, str(payload.get("title", "")))
+        html = str(payload.get("content", ""))
+        if html != self._html:  # the renderer escaped the operator's text; this is its HTML
+            self._html = html
+            self.article.setHtml(html)
+        excerpt = self.tr("新着一覧での表示: {excerpt}").format(
+            excerpt=payload.get("excerpt", ""))
+        _set(self.excerpt_label, excerpt)
+        if self.excerpt_label.toolTip() != excerpt:
+            self.excerpt_label.setToolTip(excerpt)
+
+
+OWN_LOOK: dict[Medium, Callable[[], MediumPreview]] = {
+    Medium.X: XPreview, Medium.SMS: SmsPreview, Medium.PUSH: PushPreview,
+    Medium.WEBSITE: WebsitePreview,
+}
+
+
 class PreviewsPanel(QWidget):
     """The previews, in one language at a time (日本語 unless chosen): e-mail and LINE side by
     side, every other chosen medium in a tab below them."""
@@ -399,7 +636,8 @@ class PreviewsPanel(QWidget):
         for medium in media:
             if medium in self.previews:
                 continue
-            preview = GenericPreview(medium)
+            look = OWN_LOOK.get(medium)
+            preview = look() if look is not None else GenericPreview(medium)
             self.previews[medium] = preview
             self.other_tabs.addTab(preview, medium_label(medium))
         self.other_tabs.setVisible(False)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.compose.text import bracketed_title, normalise_newlines, utf16_length
+from app.compose.text import bracketed_title, normalise_newlines, phrases, utf16_length
 from app.domain import (
     CATEGORIES,
-    TRAINING_MARK,
     Draft,
     Finding,
     Medium,
@@ -24,12 +23,12 @@ EMAIL_SUBJECT_SOFT_LIMIT = 60  # characters a phone mail app shows before cuttin
 SILENT_LINE_CATEGORIES = {"event", "life", "health"}
 
 
-def _urgency_prefix(draft: Draft) -> str:
-    return "【緊急】" if draft.urgency is Urgency.EMERGENCY else ""
+def _urgency_prefix(draft: Draft, language: str = "ja") -> str:
+    return phrases(language).emergency_mark if draft.urgency is Urgency.EMERGENCY else ""
 
 
-def _training_prefix(draft: Draft) -> str:
-    return TRAINING_MARK if draft.training else ""
+def _training_prefix(draft: Draft, language: str = "ja") -> str:
+    return phrases(language).training_mark if draft.training else ""
 
 
 def _common_findings(draft: Draft) -> list[Finding]:
@@ -42,14 +41,16 @@ def _common_findings(draft: Draft) -> list[Finding]:
 
 
 def render_email(draft: Draft, language: str) -> Rendition:
-    subject = f"{_training_prefix(draft)}{_urgency_prefix(draft)}{draft.title.strip()}"
+    fixed = phrases(language)  # the marks and labels in the rendition's language
+    subject = (f"{_training_prefix(draft, language)}{_urgency_prefix(draft, language)}"
+               f"{draft.title.strip()}")
     body = normalise_newlines(draft.body).strip()
     lines = [body]
     if draft.training:
-        lines.insert(0, "これは訓練です。実際の災害ではありません。\n")
-        lines.append("\n（訓練）")
-    category = CATEGORIES.get(draft.category, draft.category)
-    lines.append(f"\n--\n配信区分: {category}")
+        lines.insert(0, f"{fixed.training_notice}\n")
+        lines.append(f"\n{fixed.training_footer}")
+    category = fixed.categories.get(draft.category, CATEGORIES.get(draft.category, draft.category))
+    lines.append(f"\n--\n{fixed.category_label}: {category}")
     rendition = Rendition(
         Medium.EMAIL, language, {"subject": subject, "body": "\n".join(lines) + "\n"}
     )
@@ -66,7 +67,8 @@ def render_email(draft: Draft, language: str) -> Rendition:
 
 
 def render_line(draft: Draft, language: str) -> Rendition:
-    head = f"{_training_prefix(draft)}{_urgency_prefix(draft)}{bracketed_title(draft.title)}"
+    head = (f"{_training_prefix(draft, language)}{_urgency_prefix(draft, language)}"
+            f"{bracketed_title(draft.title)}")
     text = f"{head}\n{normalise_newlines(draft.body).strip()}"
     silent = draft.urgency is Urgency.NORMAL and draft.category in SILENT_LINE_CATEGORIES
     rendition = Rendition(
@@ -121,6 +123,15 @@ RENDERERS[Medium.TEAMS] = render_teams
 RENDERERS[Medium.WEBHOOK] = render_webhook
 RENDERERS[Medium.APPRISE] = render_apprise
 
+# Issue 5, voice and paper: disaster radio, phone calls, FAX.
+from app.compose.fax import render_fax  # noqa: E402
+from app.compose.phone import render_phone  # noqa: E402
+from app.compose.radio import render_radio  # noqa: E402
+
+RENDERERS[Medium.RADIO] = render_radio
+RENDERERS[Medium.PHONE] = render_phone
+RENDERERS[Medium.FAX] = render_fax
+
 
 def render(draft: Draft, medium: Medium, language: str = "ja") -> Rendition:
     renderer = RENDERERS.get(medium)
@@ -140,5 +151,20 @@ def render(draft: Draft, medium: Medium, language: str = "ja") -> Rendition:
     return renderer(draft, language)
 
 
+# One post or one staff notice reaches everybody, so it goes once, in Japanese (the
+# municipality's official wording): a public timeline or news list with the same message in
+# three languages buries the next one. Residents who read another language get it by
+# e-mail, LINE (per-recipient) or SMS; CAP carries every language inside its one document.
+JAPANESE_ONLY = frozenset({
+    Medium.X, Medium.FACEBOOK, Medium.WEBSITE, Medium.PUSH, Medium.LALERT, Medium.SLACK,
+    Medium.TEAMS, Medium.WEBHOOK, Medium.APPRISE,
+    Medium.RADIO,  # one broadcast, spoken with a Japanese voice
+})
+
+
 def render_all(draft: Draft) -> list[Rendition]:
-    return [render(draft, m, lang) for m in draft.media for lang in draft.languages]
+    """Every medium in every language it is delivered in (see ``JAPANESE_ONLY``)."""
+    languages = tuple(dict.fromkeys(draft.languages)) or ("ja",)
+    fallback = "ja" if "ja" in languages else languages[0]
+    return [render(draft, m, lang) for m in draft.media for lang in languages
+            if lang == fallback or m not in JAPANESE_ONLY]

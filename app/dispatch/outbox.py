@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import (
     DateTime,
     Select,
+    and_,
     case,
     false,
     func,
@@ -22,12 +23,19 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import Delivery, DeliveryBatch, Message, RenditionRow, utcnow
-from app.dispatch.audience import audience_select, single_target
+from app.dispatch.audience import (
+    audience_select,
+    delivery_languages,
+    fixed_targets,
+    resident_language,
+    single_target,
+)
 from app.dispatch.driver import BatchJob, BatchResult, Outcome, Target
 from app.dispatch.notify import announce
 from app.domain import DeliveryState, Draft, Medium, Rendition
@@ -125,6 +133,7 @@ def submit(
                     ],
                 )
             )
+        _store_translations(session, message_id, draft)
         session.flush()
         announce(session, message_id)
         for medium, size in batch_sizes.items():
@@ -148,50 +157,82 @@ def _fill_medium(
     follows: str | None = None,
     batch_state: str = "queued",
 ) -> int:
-    """Queue one medium's deliveries. A correction or cancellation (``follows``) goes to
-    exactly those who received the original on this medium, not to today's audience."""
+    """Queue one medium's deliveries, one batch per (language, slice of ``size``).
+
+    Each resident gets the rendition in their language when the message carries it, else
+    the fallback (Japanese); see ``audience.resident_language``. A correction or cancellation
+    (``follows``) goes to exactly those who received the original on this medium, in the
+    language each of them received it in, not to today's audience."""
     single = single_target(medium, line_broadcast=line_broadcast)
+    fallback, languages = delivery_languages(draft)
     people = (
-        _received_original(follows, medium).subquery() if follows and not single
-        else audience_select(draft, medium).subquery() if not single else None
+        _received_original(follows, medium, languages, fallback).subquery()
+        if follows and not single
+        else audience_select(draft, medium, languages, fallback).subquery() if not single
+        else None
     )
-    total = 1 if single else int(
-        session.scalar(select(func.count()).select_from(people)) or 0  # type: ignore[arg-type]
-    )
+    fixed = fixed_targets(medium, single) if single else ()
+    one_language = not [code for code in languages if code != fallback]
+    if people is None:
+        per_language = {fallback: len(fixed)}
+    elif one_language:  # the common case: the same plain count as ever
+        per_language = {fallback: int(
+            session.scalar(select(func.count()).select_from(people)) or 0  # type: ignore[arg-type]
+        )}
+    else:
+        per_language = {
+            str(code): int(n) for code, n in session.execute(
+                select(people.c.language, func.count()).group_by(people.c.language)
+            ).all()
+        }
+    total = sum(per_language.values())
     if total == 0:
         return 0
-    batches = -(-total // size)
-    session.execute(
-        insert(DeliveryBatch),
-        [
+    order = [code for code in dict.fromkeys((fallback, *languages)) if code in per_language]
+    order += sorted(set(per_language) - set(order))  # cannot happen; never drop anyone
+    first_seq: dict[str, int] = {}
+    rows: list[dict[str, object]] = []
+    for code in order:
+        first_seq[code] = len(rows)
+        rows += [
             {
                 "message_id": message_id,
                 "medium": medium.value,
-                "seq": seq,
-                "language": "ja",
+                "seq": len(rows) + n,
+                "language": code,
                 "idempotency_key": str(uuid.uuid4()),
                 "state": batch_state,
                 "attempts": 0,
                 "next_attempt_at": now,
             }
-            for seq in range(batches)
-        ],
-    )
-    batch = select(DeliveryBatch.id, DeliveryBatch.seq).where(
+            for n in range(-(-per_language[code] // size))
+        ]
+    session.execute(insert(DeliveryBatch), rows)
+    batch = select(DeliveryBatch.id, DeliveryBatch.seq, DeliveryBatch.language).where(
         DeliveryBatch.message_id == message_id, DeliveryBatch.medium == medium.value
     ).subquery()
-    if single:
+    if single:  # one delivery per fixed target (Apprise: per URL), ``size`` to a batch
+        targets = union_all(*(
+            select(literal(n).label("n"), literal(t).label("target"))
+            for n, t in enumerate(fixed)
+        )).subquery()
         source = select(
-            literal(message_id), batch.c.id, literal(medium.value), null(), literal(single),
+            literal(message_id), batch.c.id, literal(medium.value), null(), targets.c.target,
             literal(QUEUED), literal(0), false(), literal(now, DateTime(timezone=True)),
-        ).where(batch.c.seq == 0)
+        ).join(batch, batch.c.seq == targets.c.n // size)
     else:
         assert people is not None
+        if one_language:
+            joined = batch.c.seq == people.c.position // size
+        else:
+            base = case(first_seq, value=people.c.language, else_=literal(0))
+            joined = and_(batch.c.language == people.c.language,
+                          batch.c.seq == base + people.c.position // size)
         source = select(
             literal(message_id), batch.c.id, literal(medium.value), people.c.recipient_id,
             people.c.target, literal(QUEUED), literal(0), false(),
             literal(now, DateTime(timezone=True)),
-        ).join(batch, batch.c.seq == people.c.position // size)
+        ).join(batch, joined)
     columns = ["message_id", "batch_id", "medium", "recipient_id", "target", "state",
                "attempts", "possible_duplicate", "updated_at"]
     result = session.connection().execute(insert(Delivery).from_select(columns, source))
@@ -208,21 +249,72 @@ def _fill_medium(
     return inserted
 
 
-def _received_original(original_id: str, medium: Medium) -> Select[tuple[int, str, int]]:
+def _received_original(
+    original_id: str, medium: Medium, languages: Sequence[str], fallback: str
+) -> Select[tuple[int, str, int, str]]:
+    """Who received the original on ``medium``, with the language they received it in
+    (or the fallback, should the follow-up not carry that language)."""
     first_id = func.min(Delivery.id)
-    return (
+    received = (
         select(
+            first_id.label("first_id"),
             func.min(Delivery.recipient_id).label("recipient_id"),
             Delivery.target.label("target"),
-            (func.row_number().over(order_by=first_id) - 1).label("position"),
+            func.min(DeliveryBatch.language).label("received_in"),
         )
+        .join(DeliveryBatch, DeliveryBatch.id == Delivery.batch_id)
         .where(
             Delivery.message_id == original_id,
             Delivery.medium == medium.value,
             Delivery.state.in_([SENT, DeliveryState.DELIVERED.value]),
         )
         .group_by(Delivery.target)
+        .subquery()
     )
+    language = resident_language(received.c.received_in, languages, fallback)
+    return select(
+        received.c.recipient_id,
+        received.c.target,
+        (func.row_number().over(partition_by=language, order_by=received.c.first_id)
+         - 1).label("position"),
+        language.label("language"),
+    )
+
+
+def received_by_language(session: Session, message_id: str) -> dict[str, dict[str, int]]:
+    """medium -> language -> how many distinct targets received ``message_id``: who a
+    correction or cancellation of it reaches, and in which language."""
+    rows = session.execute(
+        select(Delivery.medium, DeliveryBatch.language, func.count(func.distinct(Delivery.target)))
+        .join(DeliveryBatch, DeliveryBatch.id == Delivery.batch_id)
+        .where(
+            Delivery.message_id == message_id,
+            Delivery.state.in_([SENT, DeliveryState.DELIVERED.value]),
+        )
+        .group_by(Delivery.medium, DeliveryBatch.language)
+    ).all()
+    out: dict[str, dict[str, int]] = {}
+    for medium, language, n in rows:
+        out.setdefault(str(medium), {})[str(language)] = int(n)
+    return out
+
+
+def _store_translations(session: Session, message_id: str, draft: Draft) -> None:
+    """Keep the reviewed title and body of each language the message is sent in, so that a
+    correction or cancellation can quote the original in the language people received."""
+    from app.translation.compose import MultilingualDraft, translation_state
+    from app.translation.models import MessageTranslation
+
+    if not isinstance(draft, MultilingualDraft):
+        return
+    for code in dict.fromkeys(draft.languages):
+        found = draft.translation(code)
+        if code == "ja" or found is None or translation_state(draft, code) is not None:
+            continue
+        session.add(MessageTranslation(
+            message_id=message_id, language=code, title=found.title, body=found.body,
+            origin=found.origin.value, reviewed_by=found.reviewed_by,
+        ))
 
 
 def claim(
@@ -300,6 +392,7 @@ def claim(
         targets=tuple(Target(d_id, target) for d_id, target in targets),
         kind=kind or "alert",
         original_refs=tuple(sorted(original_refs)),
+        language=language,
     )
     return ClaimedBatch(batch_id, job)
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.config import EmailChannel
 from app.db.models import Delivery, DeliveryBatch, Message, RenditionRow
 from app.dispatch import outbox
+from app.dispatch.driver import BatchJob
 from app.domain import Draft, Medium, Urgency
 from app.service import Issei, SendRefusedError
+from drivers.email_smtp import EmailDriver, EmailSettings
 from tests.helpers import add_recipients, make_config, with_issei
 from tests.peers.smtp_peer import SmtpPeer
 
@@ -249,3 +254,21 @@ def test_retry_after_and_backoff_schedule(tmp_path: Path) -> None:
         assert due is not None and due >= before + dt.timedelta(seconds=119)
 
     with_issei(config, body)
+
+
+@pytest.mark.parametrize("subject", [
+    "【訓練（くんれん）】北小学校 体育館に ひなんじょを ひらきました",  # a space where it folds
+    "[DRILL] Evacuation shelter open: 北小学校 体育館 and the rest of a long English subject",
+    "Plain ASCII subject",
+])
+def test_subject_survives_folding_with_every_space(subject: str) -> None:
+    channel = EmailChannel(host="127.0.0.1", port=25, security="none",
+                           from_address="bousai@example.jp", from_name="防災課")
+    driver = EmailDriver(EmailSettings.from_channel(channel, None))
+    job = BatchJob(message_id="m", medium=Medium.EMAIL, targets=(), idempotency_key="k",
+                   payload={"subject": subject, "body": "本文"}, attempt=1, training=False)
+    raw = driver._build(job)
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert all(len(line) <= 78 for line in head.split(b"\r\n"))
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert str(parsed["Subject"]) == subject
