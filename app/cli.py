@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--urgency", default="normal")
     send.add_argument("--area", action="append", default=[], help="地区（複数可）")
     send.add_argument("--training", action="store_true", help="訓練として送る")
+    send.add_argument("--audio", type=Path,
+                      help="防災無線・電話で流す録音（WAV）。省略時は音声合成")
     send.add_argument("--wait", action="store_true", help="配信が終わるまで待つ")
     send.add_argument("--json", action="store_true")
 
@@ -173,6 +175,16 @@ def _exit_code(data: dict[str, Any]) -> int:
     return EXIT_OK
 
 
+def _store_recording(issei: Issei, path: Path | None) -> str:
+    """``--audio``: the recording goes into the store with the message (app.voice.recordings);
+    an unreadable, silent or too long file is refused with a Japanese message."""
+    if path is None:
+        return ""
+    from app.voice.recordings import store_file
+
+    return store_file(issei.sessions, path)
+
+
 async def _run_send(issei: Issei, args: argparse.Namespace) -> int:
     try:
         body = args.body if args.body is not None else args.body_file.read_text(encoding="utf-8")
@@ -184,6 +196,7 @@ async def _run_send(issei: Issei, args: argparse.Namespace) -> int:
             urgency=parse_urgency(args.urgency),
             areas=tuple(a for part in args.area for a in part.split(",") if a.strip()),
             training=args.training,
+            recording=_store_recording(issei, args.audio),
         )
         message_id = issei.send(
             draft, signed_in=accounts_cli.signed_in_from_args(issei, args.operator)

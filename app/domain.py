@@ -155,6 +155,9 @@ class Draft:
     languages: tuple[str, ...] = ("ja",)
     training: bool = False
     kind: str = "alert"  # alert | correction (訂正) | cancellation (取消)
+    # The operator's recording (SHA-256 of a WAV stored by app.voice.recordings.store):
+    # radio and phone play it instead of text-to-speech. Empty: text-to-speech.
+    recording: str = ""
 
 
 class Severity(enum.StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.config import Config, EmailChannel
 from app.dispatch.driver import Driver, DriverSet
 from app.domain import Medium
-from drivers import network_media, publishing
+from drivers import network_media, publishing, voice_media
 from drivers.drill import LOOPBACK, DrillSink
 from drivers.email_smtp import EmailDriver, EmailSettings
 from drivers.line import LineDriver
@@ -28,6 +28,7 @@ def real_drivers(config: Config) -> DriverSet:
         )
     drivers.update(publishing.real_drivers(config))  # website, CAP, L-Alert
     drivers.update(network_media.real_drivers(config))  # SMS, X, Facebook, push, chat …
+    drivers.update(voice_media.real_drivers(config))  # radio, phone, FAX (configured ones)
     return DriverSet(drivers, training=False)
 
 
@@ -49,4 +50,5 @@ def drill_drivers(config: Config, sink: DrillSink) -> DriverSet:
     }
     drivers.update(publishing.drill_drivers(config, sink))  # website, CAP, L-Alert
     drivers.update(network_media.drill_drivers(config, sink))  # SMS, X, Facebook, push …
+    drivers.update(voice_media.drill_drivers(config))  # radio, phone, FAX simulators
     return DriverSet(drivers, training=True)

@@ -136,10 +136,11 @@ def wav_bytes(audio: Audio) -> bytes:
     return buffer.getvalue()
 
 
-def read_wav(path: Path) -> Audio:
-    """PCM WAV (8/16/24/32-bit, any channel count) as mono float32."""
+def read_wav(path: Path | io.BytesIO) -> Audio:
+    """PCM WAV (8/16/24/32-bit, any channel count) as mono float32; a file or bytes in memory
+    (``io.BytesIO``, e.g. a recording stored in the database)."""
     try:
-        with wave.open(str(path), "rb") as w:
+        with wave.open(path if isinstance(path, io.BytesIO) else str(path), "rb") as w:
             channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
             raw = w.readframes(w.getnframes())
     except FileNotFoundError:

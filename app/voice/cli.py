@@ -390,12 +390,18 @@ async def _run_fax(issei: Issei, hw: HardwareConfig, args: argparse.Namespace) -
     sender: FaxSender
     if hw.training or f.backend == "drill":
         sender = DrillFax(hw.data_dir / "drill" / "fax")
+    elif f.backend == "efax":
+        from drivers.dialer.efax import EfaxModem
+
+        sender = EfaxModem(f.device, program=f.efax, fax_class=f.fax_class,
+                           station_id=f.station_id)
     else:
         sender = EmailFaxGateway(f.gateway_host, f.gateway_port, f.sender, f.address_template,
                                  f.starttls, f.username, issei.config.secret("fax", "password"))
     message_id, records = await send_faxes(
         sender, targets, title=args.title, text=args.text, pdf=document.pdf(),
-        pages=len(document.pages), sessions=issei.sessions, console=issei.console,
+        pages=len(document.pages), document=document, sessions=issei.sessions,
+        console=issei.console,
         training=hw.training, max_attempts=f.max_attempts, retry_delay=f.retry_delay)
     faxes = [r.as_json() for r in records]
     if args.json:

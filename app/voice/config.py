@@ -31,9 +31,10 @@ Example::
     profile = "usr5637"               # generic | usr5637 | conexant | zoom3095
 
     [fax]
-    backend = "email"
+    backend = "email"                 # email | efax | drill
     gateway_host = "fax-gw.example.lg.jp"
     address_template = "{number}@fax.example.lg.jp"
+    # backend = "efax": device = "/dev/ttyUSB1", fax_class = "2"
 
     [jalert]
     port = "COM9"                     # the receiver's contact on CTS/DSR/CD/RI
@@ -87,6 +88,7 @@ class DialerSettings:
     answer_timeout: float = 60.0  # dial to VCON
     confirm_timeout: float = 90.0  # message loops until the digit or this
     confirm_digit: str = "1"
+    pace: float = 1.0  # audio sent at real-time rate; 0 only for a simulator on a pty
 
 
 @dataclass
@@ -106,7 +108,7 @@ class JAlertSettings:
 
 @dataclass
 class FaxSettings:
-    backend: str = "drill"  # email (e-mail-to-FAX gateway) | drill
+    backend: str = "drill"  # email (e-mail-to-FAX gateway) | efax (fax modem) | drill
     gateway_host: str = ""
     gateway_port: int = 25
     sender: str = "bousai@example.jp"
@@ -117,6 +119,10 @@ class FaxSettings:
     sender_name: str = ""  # the footer of every page (e.g. 〇〇市 防災対策課)
     max_attempts: int = 3
     retry_delay: float = 60.0
+    device: str = ""  # efax: the fax modem's serial device (/dev/ttyS0, /dev/ttyUSB0)
+    efax: str = "efax"  # the efax program (Debian package efax)
+    fax_class: str = "2"  # efax: 1 | 2 | 2.0
+    station_id: str = ""  # efax: our number as the far machine shows it (-l)
 
 
 @dataclass
@@ -181,8 +187,12 @@ def hardware_config(config: Config) -> HardwareConfig:
     if not 1 <= d.max_attempts <= 10:
         raise ConfigError("[dialer] max_attempts は 1〜10 です")
     f = result.fax
-    if f.backend not in ("email", "drill"):
-        raise ConfigError("[fax] backend は email か drill です")
+    if f.backend not in ("email", "efax", "drill"):
+        raise ConfigError("[fax] backend は email・efax・drill のいずれかです")
+    if f.backend == "efax" and not f.device:
+        raise ConfigError("[fax] device（FAXモデムのポート、例: /dev/ttyUSB0）を指定してください")
+    if f.fax_class not in ("1", "2", "2.0"):
+        raise ConfigError("[fax] fax_class は 1・2・2.0 のいずれかです")
     if f.backend == "email" and not f.gateway_host:
         raise ConfigError("[fax] gateway_host（メールFAXゲートウェイ）を指定してください")
     if "{number}" not in f.address_template:

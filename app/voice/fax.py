@@ -9,6 +9,7 @@ modem engine (efax) or a PDF for an e-mail-to-FAX gateway.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ def find_font(configured: str = "") -> Path:
     raise FaxPageError("FAX用の日本語フォントが見つかりません（[fax] font で指定してください）")
 
 
+@functools.lru_cache(maxsize=16)
 def _font(path: Path, size: int) -> Any:
     from PIL import ImageFont
 
@@ -102,18 +104,41 @@ def render(title: str, body: str, *, sender: str = "", font_path: str = "",
     queue = [(line, title_font, TITLE_PX) for line in title_lines]
     queue.append(("", body_font, BODY_PX // 2))
     queue += [(line, body_font, BODY_PX) for line in body_lines]
-    bottom = HEIGHT - MARGIN - 60
-    while queue:
+    for placed in _paginate(queue):
         page = Image.new("1", (WIDTH, HEIGHT), 1)
         draw = ImageDraw.Draw(page)
-        y = MARGIN
-        while queue and y + queue[0][2] <= bottom:
-            line, font, size = queue.pop(0)
+        for y, (line, font, _size) in placed:
             draw.text((MARGIN, y), line, font=font, fill=0)
-            y += round(size * LINE_GAP)
         pages.append(page)
     for number, page in enumerate(pages, start=1):
         draw = ImageDraw.Draw(page)
         draw.text((MARGIN, HEIGHT - MARGIN), f"{footer}　{number}/{len(pages)}", font=small,
                   fill=0)
     return FaxDocument(pages)
+
+
+def _paginate(queue: list[tuple[str, Any, int]]) -> list[list[tuple[int, tuple[str, Any, int]]]]:
+    """Lines placed on pages: (y, line) per page, top to bottom."""
+    bottom = HEIGHT - MARGIN - 60
+    pages: list[list[tuple[int, tuple[str, Any, int]]]] = []
+    queue = list(queue)
+    while queue:
+        placed: list[tuple[int, tuple[str, Any, int]]] = []
+        y = MARGIN
+        while queue and y + queue[0][2] <= bottom:
+            item = queue.pop(0)
+            placed.append((y, item))
+            y += round(item[2] * LINE_GAP)
+        pages.append(placed)
+    return pages
+
+
+def page_count(title: str, body: str, *, font_path: str = "") -> int:
+    """How many pages ``render`` makes, without drawing them (for the preview)."""
+    path = find_font(font_path)
+    title_font, body_font = _font(path, TITLE_PX), _font(path, BODY_PX)
+    usable = WIDTH - 2 * MARGIN
+    queue = [(line, title_font, TITLE_PX) for line in wrap(title.strip(), title_font, usable)]
+    queue.append(("", body_font, BODY_PX // 2))
+    queue += [(line, body_font, BODY_PX) for line in wrap(body.strip(), body_font, usable)]
+    return len(_paginate(queue))

@@ -203,3 +203,24 @@ def _clean(text: str) -> str:
     # pauses instead of being read as nothing.
     text = unicodedata.normalize("NFKC", text)
     return "、".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+_default: Speaker | None = None
+_default_lock = threading.Lock()
+
+
+def default_speaker() -> Speaker:
+    """The speaker previews read with (the composer's renditions). The composition root sets
+    the configured one (place-name dictionary, speed) with ``set_default_speaker``; until then
+    a plain speaker without a file cache."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Speaker()
+        return _default
+
+
+def set_default_speaker(speaker: Speaker) -> None:
+    global _default
+    with _default_lock:
+        _default = speaker

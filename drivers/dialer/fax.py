@@ -3,7 +3,7 @@
 An e-mail-to-FAX gateway (a service or the town's own fax server) takes one mail per fax
 number, addressed ``<number>@<gateway domain>`` with the page attached as PDF; the gateway's
 SMTP answer is the delivery result we record (it does not tell whether the far machine
-printed it). A fax-modem engine (efax, HylaFAX) is not driven from here yet.
+printed it). A fax modem is driven through efax (drivers/dialer/efax.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,7 +38,10 @@ class FaxSender(Protocol):
     name: str
     simulated: bool
 
-    def send(self, number: str, title: str, pdf: bytes) -> FaxResult: ...
+    def send(self, number: str, title: str, pdf: Any) -> FaxResult:
+        """``pdf``: the page as PDF bytes, or the FaxDocument itself for a sender whose
+        ``wants`` is "document" (efax)."""
+        ...
 
 
 @dataclass
@@ -122,7 +125,7 @@ class FaxRecord:
 
 
 async def send_faxes(sender: FaxSender, targets: Sequence[tuple[int | None, str]], *,
-                     title: str, text: str, pdf: bytes, pages: int,
+                     title: str, text: str, pdf: bytes, pages: int, document: Any = None,
                      sessions: sessionmaker[Session], console: str = "",
                      training: bool = False, max_attempts: int = 3,
                      retry_delay: float = 60.0) -> tuple[str, list[FaxRecord]]:
@@ -136,7 +139,8 @@ async def send_faxes(sender: FaxSender, targets: Sequence[tuple[int | None, str]
     )
     for record, delivery_id in zip(records, entry.delivery_ids, strict=True):
         while True:
-            result = await asyncio.to_thread(sender.send, record.number, title, pdf)
+            page = document if getattr(sender, "wants", "pdf") == "document" else pdf
+            result = await asyncio.to_thread(sender.send, record.number, title, page)
             record.attempts += 1
             record.sent, record.error, record.reference = (
                 result.sent, result.error, result.reference)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import serial
 
 from app.voice.audio import Audio, to_mulaw, to_u8
+from drivers import serial_io
 from drivers.dialer.profiles import DLE, ETX, ModemProfile
 
 log = logging.getLogger("issei.dialer.v253")
@@ -188,22 +189,17 @@ class V253Modem:
 
     def _write(self, data: bytes) -> None:
         assert self.port is not None
-        self.transcript.append((">", data))
-        self.port.write(data)
+        serial_io.write(self.port, self.transcript, data)
 
     def _read(self) -> bytes:
         assert self.port is not None
-        data = self.port.read(max(1, self.port.in_waiting))
-        if data:
-            self.transcript.append(("<", data))
-        return data
+        return serial_io.read(self.port, self.transcript)
 
     def _lines(self, deadline: float, finals: tuple[str, ...]) -> list[str]:
+        assert self.port is not None
         lines: list[str] = []
-        while time.monotonic() < deadline:
-            chunk = self._read()
-            if not chunk:
-                continue
+
+        def complete(chunk: bytes) -> bool:
             parsed = self.parser.feed(chunk)
             self._heard += parsed.dtmf
             self._text += parsed.data
@@ -216,7 +212,11 @@ class V253Modem:
                     continue
                 lines.append(line)
                 if line in finals:
-                    return lines
+                    return True
+            return False
+
+        if serial_io.read_until(self.port, self.transcript, deadline, complete):
+            return lines
         raise ModemError("モデムが応答しません")
 
     def command(self, text: str, *, timeout: float | None = None,
@@ -312,13 +312,7 @@ class V253Modem:
 
     def _read_nowait(self) -> bytes:
         assert self.port is not None
-        waiting = self.port.in_waiting
-        if not waiting:
-            return b""
-        data = self.port.read(waiting)
-        if data:
-            self.transcript.append(("<", data))
-        return data
+        return serial_io.read_nowait(self.port, self.transcript)
 
     def hangup(self) -> None:
         self._heard = ""

@@ -11,7 +11,7 @@ from drivers.radio.procedure import AudioOut, ProcedureSettings, RadioBackend, R
 from drivers.radio.station import RadioStation
 
 
-def build_station(hw: HardwareConfig, sessions: sessionmaker[Session], console: str,
+def build_station(hw: HardwareConfig, sessions: sessionmaker[Session] | None, console: str,
                   on_state: Callable[[RadioState, str], None] | None = None) -> RadioStation:
     r = hw.radio
     backend: RadioBackend

@@ -52,7 +52,7 @@ class BroadcastRecord:
 
 class RadioStation:
     def __init__(self, backend: RadioBackend, audio_out: AudioOut,
-                 settings: ProcedureSettings, *, sessions: sessionmaker[Session],
+                 settings: ProcedureSettings, *, sessions: sessionmaker[Session] | None,
                  console: str = "", training: bool = False,
                  on_state: Callable[[RadioState, str], None] | None = None) -> None:
         self.backend = backend
@@ -102,13 +102,16 @@ class RadioStation:
         with self._lock:
             if self.alarm is not None and request.source == "manual":
                 raise RadioError(f"Jアラート受信中のため手動放送はできません（{self.alarm}）")
+        if self.sessions is None:
+            raise RadioError("台帳に記録できないため放送しません（データベース未接続）")
+        sessions = self.sessions
         async with self._ledger_lock:
             if not self._recovered:  # what this console left on air when it last stopped
-                await asyncio.to_thread(ledger.fail_interrupted, self.sessions, Medium.RADIO,
+                await asyncio.to_thread(ledger.fail_interrupted, sessions, Medium.RADIO,
                                         self.console)
                 self._recovered = True
             entry = await asyncio.to_thread(
-                ledger.open_entry, self.sessions, medium=Medium.RADIO, title=request.title,
+                ledger.open_entry, sessions, medium=Medium.RADIO, title=request.title,
                 body=request.text, targets=[(None, "、".join(request.zones) or "一括")],
                 payload={"script": request.text, "reading": request.programme.reading,
                          "zones": list(request.zones),
@@ -120,14 +123,24 @@ class RadioStation:
             self._executor, self._run, request)
         state = DeliveryState.SENT if result.ok else DeliveryState.FAILED
         await asyncio.to_thread(
-            ledger.close_delivery, self.sessions, entry.delivery_ids[0], state=state,
+            ledger.close_delivery, sessions, entry.delivery_ids[0], state=state,
             provider_ref=result.confirmation, error=result.error or None,
         )
         await asyncio.to_thread(
-            ledger.finish, self.sessions, entry, Medium.RADIO, operator=request.operator,
+            ledger.finish, sessions, entry, Medium.RADIO, operator=request.operator,
             console=self.console, detail=_result_detail(result),
         )
         return BroadcastRecord(entry.message_id, entry.delivery_ids[0], result)
+
+    async def transmit(self, request: BroadcastRequest) -> BroadcastResult:
+        """The broadcast alone, without a ledger entry of its own: for the outbox engine,
+        whose delivery row already stands for this broadcast (drivers.voice_media)."""
+        with self._lock:
+            if self.alarm is not None and request.source == "manual":
+                return _refused(self.backend.name, request.zones,
+                                f"Jアラート受信中のため手動放送はできません（{self.alarm}）")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, self._run, request)
 
     def _run(self, request: BroadcastRequest) -> BroadcastResult:
         procedure = RadioProcedure(self.backend, self.audio_out, self.settings, self.on_state)

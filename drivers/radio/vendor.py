@@ -20,6 +20,7 @@ from typing import Any
 
 import serial
 
+from drivers import serial_io
 from drivers.radio.procedure import RadioError
 from drivers.radio.serial_lines import open_quiet
 
@@ -193,19 +194,17 @@ class VendorBackend:
 
     def _write(self, data: bytes) -> None:
         assert self.port is not None
-        self.log.append((">", data))
-        self.port.write(data)
-        self.port.flush()
+        serial_io.write(self.port, self.log, data, flush=True)
 
     def _next(self, deadline: float) -> Received | None:
         assert self.port is not None
-        while not self._pending:
-            if time.monotonic() > deadline:
+        if not self._pending:
+            def complete(chunk: bytes) -> bool:
+                self._pending.extend(self.reader.feed(chunk))
+                return bool(self._pending)
+
+            if not serial_io.read_until(self.port, self.log, deadline, complete):
                 return None
-            data = self.port.read(max(1, self.port.in_waiting))
-            if data:
-                self.log.append(("<", data))
-                self._pending.extend(self.reader.feed(data))
         return self._pending.pop(0)
 
     def _exchange(self, payload: str, *, want_frame: bool) -> str:

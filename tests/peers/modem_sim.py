@@ -71,6 +71,16 @@ class ModemSimulator:
         self._thread.start()
         return self
 
+    def drop_dtr(self) -> None:
+        """What a modem set to &D2 does when the computer's DTR drops (its process died):
+        hang up and return to command mode. A pty carries no DTR, so a test that kills the
+        dialer calls this, as the line would."""
+        with self._out_lock:
+            self._vtx = None
+            self._dle = 0
+            self._current = None
+            self._line.clear()
+
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=2)
