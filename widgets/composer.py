@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -67,6 +68,7 @@ class ComposerPanel(QGroupBox):
     template_chosen = Signal(str)  # template name: fill its placeholders
     edit_templates_requested = Signal()
     translate_requested = Signal()
+    voice_requested = Signal()  # open the voice panel (recording / reading) for radio, phone
 
     def __init__(
         self,
@@ -83,6 +85,10 @@ class ComposerPanel(QGroupBox):
         self._filling = False
         self.translations: dict[str, TextTranslation] = {}
         self.template_name: str | None = None
+        # The operator's recording chosen in the voice panel (radio and phone carry it when
+        # the voice source is 録音); the draft's own field comes with the radio/phone media.
+        self.recording_path: Path | None = None
+        self.recording_digest = ""  # the stored recording (app.voice.recordings)
 
         self.template_combo = QComboBox()
         self.template_combo.setAccessibleName(self.tr("定型文を選ぶ"))
@@ -143,6 +149,7 @@ class ComposerPanel(QGroupBox):
         fields_layout.setContentsMargins(0, 0, 4, 0)
         fields_layout.addLayout(form, 1)
         fields_layout.addWidget(self._media_box())
+        fields_layout.addWidget(self._voice_row())
         fields_layout.addWidget(self.training_check)
         self.fields_area = QScrollArea()
         self.fields_area.setWidget(fields)
@@ -194,6 +201,8 @@ class ComposerPanel(QGroupBox):
         self.training_check.toggled.connect(self._edited)
         for box in self.media_checks.values():
             box.toggled.connect(self._edited)
+            box.toggled.connect(self._show_voice_row)
+        self._show_voice_row()
 
     def _languages_row(self) -> QWidget:
         row = QWidget()
@@ -281,6 +290,68 @@ class ComposerPanel(QGroupBox):
         for column in range(columns):
             grid.setColumnStretch(column, 1)
         return box
+
+    # -- voice (radio, phone) ----------------------------------------------------------------
+
+    VOICE_MEDIA = (Medium.RADIO, Medium.PHONE)
+
+    def _voice_row(self) -> QWidget:
+        """音声合成 or 録音, shown while radio or phone is among the media."""
+        self.voice_box = QWidget()
+        layout = QHBoxLayout(self.voice_box)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.addWidget(QLabel(self.tr("音声（防災無線・電話）")))
+        self.voice_source_combo = QComboBox()
+        self.voice_source_combo.addItem(self.tr("音声合成"), "tts")
+        self.voice_source_combo.addItem(self.tr("録音"), "recording")
+        self.voice_source_combo.setAccessibleName(self.tr("音声の種類"))
+        self.voice_source_combo.currentIndexChanged.connect(self._show_voice_row)
+        self.voice_source_combo.currentIndexChanged.connect(self._edited)
+        self.voice_button = QPushButton(self.tr("音声…"))
+        self.voice_button.setAutoDefault(False)
+        self.voice_button.setToolTip(self.tr("録音、または読み上げの読みを確かめます"))
+        self.voice_button.clicked.connect(self.voice_requested)
+        self.voice_label = QLabel()
+        self.voice_label.setObjectName("muted")
+        self.voice_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.voice_source_combo)
+        layout.addWidget(self.voice_button)
+        layout.addWidget(self.voice_label, 1)
+        return self.voice_box
+
+    def voice_source(self) -> str:
+        return str(self.voice_source_combo.currentData())
+
+    def set_voice_source(self, source: str) -> None:
+        self.voice_source_combo.setCurrentIndex(
+            max(0, self.voice_source_combo.findData(source)))
+
+    def draft_recording(self) -> str:
+        """The stored recording the draft carries: only when 録音 is the voice source and
+        radio or phone is among the media."""
+        if self.voice_source() != "recording" or not any(
+                m in self.VOICE_MEDIA for m in self.selected_media()):
+            return ""
+        return self.recording_digest
+
+    def set_recording(self, path: Path | None, digest: str = "") -> None:
+        self.recording_path = path
+        self.recording_digest = digest if path is not None else ""
+        if path is not None:
+            self.set_voice_source("recording")
+        self._show_voice_row()
+        self._edited()
+
+    def _show_voice_row(self) -> None:
+        media = self.selected_media()
+        self.voice_box.setVisible(any(m in media for m in self.VOICE_MEDIA))
+        if self.voice_source() == "recording":
+            text = (self.tr("録音: {name}").format(name=self.recording_path.name)
+                    if self.recording_path is not None else self.tr("録音がまだありません"))
+        else:
+            text = self.tr("本文を読み上げます")
+        if self.voice_label.text() != text:
+            self.voice_label.setText(text)
 
     # -- templates -------------------------------------------------------------------------
 
@@ -391,6 +462,7 @@ class ComposerPanel(QGroupBox):
             languages=(SOURCE, *chosen),
             training=self.training_check.isChecked(),
             translations=tuple(self.translations[c] for c in chosen if c in self.translations),
+            recording=self.draft_recording(),
         )
 
     def fill(

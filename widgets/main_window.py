@@ -11,10 +11,12 @@ import json
 import logging
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMenuBar,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import Draft, Urgency
+from app.domain import Draft, Medium, Urgency
 from app.events import (
     DeliveryProgress,
     Event,
@@ -39,11 +41,17 @@ from app.events import (
 from app.ledger import MessageSummary
 from app.service import Prepared, SendRefusedError
 from app.template_store import Library
+from app.voice.alarm import JAlertAlarm, JAlertEvent
+from app.voice.recordings import store_file as store_recording
+from app.voice.session import ConsoleVoice
+from app.voice.session import acknowledge as acknowledge_alarm
 from widgets import style
+from widgets.alarm_banner import AlarmBanner, SimulatorBadge
 from widgets.banner import ModeBanner
 from widgets.bridge import ConsoleBridge, FilledTemplate
 from widgets.composer import ComposerPanel
 from widgets.confirm_dialog import ConfirmDialog
+from widgets.correction_dialog import CorrectionDialog
 from widgets.deliveries import DeliveriesDialog
 from widgets.errors import ErrorReporter
 from widgets.history import HistoryPanel
@@ -52,6 +60,7 @@ from widgets.previews import PreviewsPanel
 from widgets.template_dialogs import TemplateEditorDialog, TemplateFillDialog
 from widgets.translation_dialog import TranslationDialog
 from widgets.triggers_panel import TriggersPanel
+from widgets.voice_panel import VoicePanel
 
 APP_TITLE = QT_TRANSLATE_NOOP("MainWindow", "Issei 一斉配信コンソール")
 LANGUAGE_SETTING = "ui/language"
@@ -88,6 +97,7 @@ class MainWindow(QMainWindow):
         self.template_editor: TemplateEditorDialog | None = None
         self.translation_dialog: TranslationDialog | None = None
         self.deliveries_dialogs: list[DeliveriesDialog] = []
+        self.correction_dialog: CorrectionDialog | None = None
         self.sent_titles: dict[str, str] = {}
         self._send_started: dict[str, float] = {}
         self._pending_send: tuple[str, float] | None = None  # title, start: queued, not back
@@ -106,6 +116,17 @@ class MainWindow(QMainWindow):
                 path=bridge.issei.drill_folder
             ),
         )
+        # J-Alert: a red strip above everything; voice (recording, reading) for radio/phone.
+        self.alarm_banner = AlarmBanner()
+        self.alarm_banner.acknowledge_requested.connect(self.acknowledge_alarm)
+        self.voice_panel: VoicePanel | None = None
+        self.voice: ConsoleVoice | None = None
+        self.voice_problem = ""
+        try:
+            self.voice = ConsoleVoice.from_config(bridge.issei.config)
+        except ValueError as exc:  # ConfigError: [voice]/[radio]/[jalert] written wrongly
+            self.voice_problem = str(exc)
+        self.simulator_badge = SimulatorBadge()
         media = bridge.composable_media()
         self.composer = ComposerPanel(training_forced=training, media=media)
         self.previews = PreviewsPanel(media)
@@ -141,6 +162,7 @@ class MainWindow(QMainWindow):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.setSpacing(0)
+        top_layout.addWidget(self.alarm_banner)
         top_layout.addWidget(self.banner)
         top_layout.addWidget(self.menu_bar)
         self.setMenuWidget(top)
@@ -166,6 +188,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(console)
         self._show_engine(False)
         self._build_menus()
+        self.menu_bar.setCornerWidget(self.simulator_badge, Qt.Corner.TopRightCorner)
+        self._start_voice()
 
         self.composer.draft_changed.connect(self._draft_changed)
         self.composer.text_edited.connect(self._text_edited)
@@ -173,12 +197,14 @@ class MainWindow(QMainWindow):
         self.composer.template_chosen.connect(self.open_template)
         self.composer.edit_templates_requested.connect(self.open_template_editor)
         self.composer.translate_requested.connect(self.open_translation)
+        self.composer.voice_requested.connect(self.open_voice_panel)
         self.monitor.retry_requested.connect(self._retry)
         self.monitor.halt_requested.connect(self._ask_halt)
         self.monitor.deliveries_requested.connect(self._monitor_deliveries)
         self.history.retry_requested.connect(self._retry)
         self.history.deliveries_requested.connect(self.open_deliveries)
         self.history.reuse_requested.connect(self.reuse_message)
+        self.history.follow_up_requested.connect(self.open_follow_up)
         bridge.prepared.connect(self._prepared)
         bridge.event_received.connect(self._on_event)
         bridge.engine_state.connect(self._show_engine)
@@ -216,6 +242,12 @@ class MainWindow(QMainWindow):
         details.triggered.connect(
             lambda: self._monitor_deliveries(self.monitor.message_id)
             if self.monitor.message_id else None)
+
+        voice = bar.addMenu(self.tr("音声(&A)"))
+        voice_panel = voice.addAction(self.tr("録音・読み上げの確認…"))
+        voice_panel.triggered.connect(self.open_voice_panel)
+        self.jalert_drill_action = voice.addAction(self.tr("Jアラート受信の試験（シミュレータ）"))
+        self.jalert_drill_action.triggered.connect(self.simulate_jalert)
 
         language = bar.addMenu(self.tr("言語 / Language"))
         group = QActionGroup(self)
@@ -399,6 +431,107 @@ class MainWindow(QMainWindow):
         self.translation_dialog = dialog
         dialog.open()
 
+    # -- voice and J-Alert -----------------------------------------------------------------
+
+    def _start_voice(self) -> None:
+        """The J-Alert watch (contact / mail inputs) and the simulator badge."""
+        if self.voice is None:
+            self.jalert_drill_action.setEnabled(False)
+            self.simulator_badge.set_devices([])
+            self.statusBar().showMessage(
+                self.tr("音声・防災無線の設定に誤りがあります: {error}").format(
+                    error=self.voice_problem), 60000)
+            return
+        simulated = self.voice.simulated()
+        self.simulator_badge.set_devices(simulated)
+        self.jalert_drill_action.setEnabled("Jアラート" in simulated)
+        issei = self.bridge.issei
+        watch = self.voice.start_watch(issei.events, issei.sessions, issei.console)
+        # The one-click send's radio (real and drill): a J-Alert stops it and holds it.
+        for driver_set in (issei.drivers, issei.training_drivers):
+            station = getattr(driver_set.drivers.get(Medium.RADIO), "station", None)
+            if station is not None and hasattr(station, "preempt"):
+                watch.gate.register(station)
+        for error in watch.errors:
+            self.reporter.report(self.tr("Jアラートの受信を開始できませんでした。"), error)
+
+    def open_voice_panel(self) -> VoicePanel | None:
+        if self.voice is None:
+            self.reporter.report(self.tr("音声の設定に誤りがあります。"), self.voice_problem)
+            return None
+        if self.voice_panel is not None and _alive(self.voice_panel) \
+                and self.voice_panel.isVisible():
+            self.voice_panel.raise_()
+            return self.voice_panel
+        watch = self.voice.watch
+        panel = VoicePanel(self.voice, self.bridge.call,
+                           text=self.composer.body_edit.toPlainText(),
+                           source=self.composer.voice_source(),
+                           gate=watch.gate if watch is not None else None, parent=self)
+        panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        panel.recording_chosen.connect(self.use_recording)
+        self.voice_panel = panel
+        panel.open()
+        return panel
+
+    def use_recording(self, path: Path) -> None:
+        """The take goes into the database's recording store (a worker on another PC plays
+        it from there); the draft then carries its digest."""
+        issei = self.bridge.issei
+        operator = self.bridge.operator
+
+        def done(digest: str) -> None:
+            self.composer.set_recording(path, digest)
+            self.statusBar().showMessage(
+                self.tr("録音を配信に使います: {name}").format(name=path.name), 15000)
+
+        def failed(exc: BaseException) -> None:
+            self.reporter.report(self.tr("録音を配信に使えませんでした。"), str(exc))
+
+        self.bridge.call(lambda: store_recording(issei.sessions, path, operator=operator),
+                         on_done=done, on_error=failed, pool="write")
+
+    def simulate_jalert(self) -> None:
+        """Training: the J-Alert simulator raises the alarm the way the receiver would."""
+        watch = self.voice.watch if self.voice is not None else None
+        if watch is None:
+            return
+        watch.submit(JAlertEvent("simulator", self.tr("Jアラート（シミュレータ）"),
+                                 self.tr("シミュレータによる受信です。実際の警報ではありません。")))
+
+    def show_alarm(self, alarm: JAlertAlarm) -> None:
+        log.warning("J-Alert alarm shown title=%s preempted=%s", alarm.event.title,
+                    alarm.preempted, extra={"event": "jalert_alarm"})
+        self.alarm_banner.show_alarm(alarm)
+        if self.voice_panel is not None and _alive(self.voice_panel):
+            self.voice_panel.show_preemption()
+        if QApplication.platformName() != "offscreen":  # no stacking offscreen (tests)
+            self.raise_()
+        self.activateWindow()
+        QApplication.alert(self)  # the taskbar flashes when the window is minimised
+
+    def acknowledge_alarm(self, event: JAlertEvent) -> None:
+        issei = self.bridge.issei
+
+        def done(_result: object) -> None:
+            watch = self.voice.watch if self.voice is not None else None
+            if watch is not None:
+                watch.gate.release()
+            self.alarm_banner.acknowledged()
+            if self.voice_panel is not None and _alive(self.voice_panel):
+                self.voice_panel.show_preemption()
+            self.statusBar().showMessage(
+                self.tr("Jアラートの警報を確認しました（記録済み）"), 15000)
+
+        def failed(exc: BaseException) -> None:
+            self.alarm_banner.acknowledge_failed()
+            self.reporter.report_exception(self.tr("警報の確認を記録できませんでした。"), exc)
+
+        operator = self.bridge.operator
+        self.bridge.call(lambda: acknowledge_alarm(issei.sessions, event, operator=operator,
+                                                   console=issei.console),
+                         on_done=done, on_error=failed, pool="write")
+
     # -- history ---------------------------------------------------------------------------
 
     def reuse_message(self, summary: MessageSummary) -> None:
@@ -411,6 +544,28 @@ class MainWindow(QMainWindow):
         )
         self.tabs.setCurrentIndex(COMPOSE_TAB)
         self.composer.title_edit.setFocus()
+
+    def open_follow_up(self, summary: MessageSummary, kind: str) -> CorrectionDialog:
+        """訂正・取消 of a past message: the dialog shows before/after; once sent, the
+        monitor (配信 tab) follows the new message like any send."""
+        if self.correction_dialog is not None:
+            self.correction_dialog.deleteLater()
+        dialog = CorrectionDialog(self.bridge, summary, kind, self)
+
+        def sent(message_id: str, title: str) -> None:
+            self.sent_titles[message_id] = title
+            if self.monitor.message_id == message_id:  # the queued event came first
+                self.monitor.title_label.setText(
+                    (self.tr("【訓練】") if summary.training else self.tr("【本番】")) + title)
+            self.tabs.setCurrentIndex(COMPOSE_TAB)
+            self.statusBar().showMessage(
+                self.tr("訂正・取消を登録しました（配信ID {id}）").format(id=message_id), 15000)
+
+        dialog.sent.connect(sent)
+        dialog.finished.connect(lambda _r: self.activateWindow())
+        self.correction_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _monitor_deliveries(self, message_id: str | None) -> None:
         if message_id is None:
@@ -439,6 +594,9 @@ class MainWindow(QMainWindow):
     # -- watching --------------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
+        if isinstance(event, JAlertAlarm):
+            self.show_alarm(event)
+            return
         if isinstance(event, SharedChannel):
             self.shared_label.setVisible(True)
             if event.up:
@@ -588,8 +746,10 @@ class MainWindow(QMainWindow):
         self._save_state()
         for dialog in list(self.reporter.dialogs):
             dialog.close()
+        if self.voice is not None:
+            self.voice.stop_watch()
         for other in (self.template_dialog, self.template_editor, self.translation_dialog,
-                      self.confirm_dialog, *self.deliveries_dialogs):
+                      self.confirm_dialog, self.voice_panel, *self.deliveries_dialogs):
             if other is not None and _alive(other):
                 other.close()
         event.accept()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from app.domain import Urgency
+from app.domain import Medium, Urgency
 from widgets.deliveries import DeliveryRole
 from widgets.main_window import COMPOSE_TAB, HISTORY_TAB, TRIGGERS_TAB, MainWindow
 
@@ -32,7 +32,9 @@ TEMPLATE_VALUES = {"開設時刻": "16時30分", "避難所": "北小学校 体�
 NAMES = ["01-empty.png", "02-composing.png", "03-confirm.png", "04-sending.png", "05-done.png",
          "06-error.png", "07-template-form.png", "08-translation-review.png",
          "09-preview-english.png", "10-history.png", "11-deliveries.png",
-         "12-template-editor.png", "13-triggers.png"]
+         "12-template-editor.png", "13-triggers.png", "14-voice-recording.png",
+         "15-reading-correction.png", "16-jalert-alarm.png"]
+READING_TEXT = "月見里地区に避難指示を発令しました。"
 # The 自動配信 tab replays official JMA samples (from the source tree; skipped elsewhere).
 JMA_SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "jma" / "samples"
 TRIGGER_SAMPLES = ("32-35_08_01_100915_VXSE51.xml", "32-35_06_03_240613_VXSE53.xml",
@@ -195,4 +197,53 @@ async def take_screenshots(window: MainWindow, folder: Path) -> list[Path]:
     await settle(0.3)
     paths.append(save(editor, folder / NAMES[11]))
     editor.accept()
+    paths.extend(await voice_screenshots(window, folder))
+    return paths
+
+
+async def voice_screenshots(window: MainWindow, folder: Path) -> list[Path]:
+    """The voice panel while recording, the reading correction, the J-Alert alarm.
+
+    There is no microphone under Xvfb: the recording state is the meter as ``show_level``
+    draws it for a take at -14 dBFS with clipped samples, not a live input."""
+    if window.voice is None:
+        return []
+    paths: list[Path] = []
+    composer = window.composer
+    composer.set_voice_source("recording")
+    panel = window.open_voice_panel()
+    assert panel is not None
+    await settle()
+    panel.record_button.setText(panel.tr("■ 録音停止"))
+    panel.show_level(-14.2, 4.2, clipping=True)
+    await settle()
+    paths.append(save(panel, folder / NAMES[13]))
+    panel.reject()
+
+    composer.fill(title=SAMPLE_TITLE, body=READING_TEXT, urgency=Urgency.EMERGENCY)
+    composer.set_voice_source("tts")
+    panel = window.open_voice_panel()
+    assert panel is not None
+    panel.request_preview()
+    await wait_until(lambda: panel.preview is not None, timeout=60)
+    panel.words_table.selectRow(0)
+    panel.surface_edit.setText("月見里")
+    panel.correct_edit.setText("ヤマナシ")  # typed, not saved: the tour never edits a dictionary
+    await settle()
+    paths.append(save(panel, folder / NAMES[14]))
+    panel.reject()
+
+    radio = composer.media_checks.get(Medium.RADIO)
+    if radio is not None:  # the composer's voice row shows with the radio ticked
+        radio.setChecked(True)
+    window.simulate_jalert()
+    await wait_until(window.alarm_banner.isVisible)
+    await settle(0.3)
+    composer.fields_area.ensureWidgetVisible(composer.voice_box)
+    await settle()
+    paths.append(save(window, folder / NAMES[15]))
+    window.alarm_banner.ack_button.click()
+    await wait_until(lambda: not window.alarm_banner.isVisible())
+    if radio is not None:
+        radio.setChecked(False)
     return paths
