@@ -76,6 +76,9 @@ ACTION_LABELS = {
     "send": "配信", "halt": "配信中止", "retry": "再送", "correction": "訂正",
     "cancellation": "取消", "approve": "承認", "reject": "差し戻し", "override": "承認省略",
     "operator_add": "操作者追加", "department_add": "部署追加",
+    "sign_in": "サインイン", "sign_in_failed": "サインイン失敗", "sign_out": "サインアウト",
+    "secret_set": "秘密情報の保存", "secret_forget": "秘密情報の削除",
+    "jalert_alarm": "Jアラート受信", "jalert_ack": "Jアラート確認",
 }
 
 

@@ -55,3 +55,24 @@ def forget(medium: str, name: str) -> bool:
     except KeyringError as exc:
         raise _unavailable(exc, medium, name) from exc
     return True
+
+
+# The secrets the channels read (``config.secret(medium, name)``), in the order the settings
+# dialog lists them, with what each one is in the operator's words.
+KNOWN: tuple[tuple[str, str, str], ...] = (
+    ("email", "password", "メール（SMTP）のパスワード"),
+    ("line", "access_token", "LINE チャネルアクセストークン"),
+    ("sms", "auth_token", "SMS ゲートウェイの認証トークン"),
+    ("x", "access_token", "X（旧Twitter）のアクセストークン"),
+    ("facebook", "page_access_token", "Facebook ページのアクセストークン"),
+    ("website", "application_password", "ホームページ（WordPress）のアプリケーションパスワード"),
+    ("push", "service_account", "アプリ通知（FCM）のサービスアカウント"),
+    ("cap", "token", "CAP 送信先のトークン"),
+    ("lalert", "token", "L-Alert 連携のトークン"),
+    ("slack", "webhook_url", "Slack の Webhook URL"),
+    ("teams", "webhook_url", "Teams の Webhook URL"),
+    ("webhook", "secret", "Webhook の署名用シークレット"),
+    ("apprise", "urls", "Apprise の通知先 URL"),
+    ("fax", "password", "FAX ゲートウェイのパスワード"),
+    ("translation", "api_key", "機械翻訳の API キー"),
+)

@@ -49,6 +49,7 @@ from widgets.errors import (
     write_crash_report,
 )
 from widgets.main_window import MainWindow
+from widgets.operator_controls import OperatorControls
 from widgets.style import apply_app_style
 
 if TYPE_CHECKING:
@@ -208,6 +209,7 @@ class ConsoleRuntime:
         self.reporter: ErrorReporter | None = None
         self.window: MainWindow | None = None
         self.first_paint: FirstPaintWatcher | None = None
+        self.controls: OperatorControls | None = None
         self._open: tuple[ConsoleBridge, Issei, DrillSink] | None = None
 
     async def run(self, script: Script | None = None) -> int:
@@ -231,6 +233,7 @@ class ConsoleRuntime:
             self._open = (bridge, issei, sink)
             window = MainWindow(bridge, reporter, settings=self.settings)
             self.window = window
+            self.controls = OperatorControls(window)
             closed: asyncio.Future[None] = loop.create_future()
             window.closed.connect(lambda: _resolve(closed))
             self.first_paint = FirstPaintWatcher(window)
@@ -239,6 +242,7 @@ class ConsoleRuntime:
             try:
                 window.show()
                 bridge.start_engine()
+                self.controls.start()
                 log.info("console ready title=%s", window.windowTitle(),
                          extra={"event": "console_ready"})
                 if script is not None:
@@ -256,6 +260,7 @@ class ConsoleRuntime:
                     finally:
                         sink.stop()
                         self._open = None
+                        self.controls = None
                         window.deleteLater()
                         log.info("console closed")
             return exit_code
@@ -334,6 +339,10 @@ def screenshots_script(folder: Path) -> Script:
         from widgets.screenshots import take_screenshots
 
         paths = await take_screenshots(window, folder)
+        if runtime.controls is not None:
+            from widgets.operator_screenshots import operator_screenshots
+
+            paths += await operator_screenshots(window, runtime.controls, folder)
         for path in paths:
             print(path, flush=True)
         return 0

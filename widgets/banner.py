@@ -47,3 +47,28 @@ class ModeBanner(QWidget):
             layout.addWidget(self.label)
             layout.addWidget(note)
             layout.addStretch(1)
+
+
+class DatabaseBanner(QWidget):
+    """Red strip under the mode banner while the database cannot be reached: composing goes
+    on, sending waits (the reason is on the send button too), the console catches up when
+    the database is back."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("databaseBanner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setStyleSheet(
+            f"QWidget#databaseBanner {{ background: {style.ERROR_BG};"
+            f" border-bottom: 2px solid {style.ERROR_FG}; }}"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        self.label = QLabel(self.tr(
+            "データベースに接続できません。文面の作成は続けられますが、配信・承認はできません。"
+            "接続が戻ると自動で最新の状態に追いつきます。"))
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet(f"color: {style.ERROR_FG}; font-weight: bold;")
+        layout.addWidget(self.label, 1)
+        self.setVisible(False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import datetime as dt
 import getpass
 import logging
 from array import array
@@ -28,11 +29,16 @@ from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
-from app import ledger, template_store
-from app.domain import Draft, Finding, Medium, Rendition, Urgency
+from app import audit, ledger, template_store
+from app.accounts import approval
+from app.accounts.operators import AccountError, SignedIn, accounts_enabled, sign_in
+from app.accounts.throttle import SignInThrottle
+from app.domain import Draft, Finding, Medium, Rendition, Severity, Urgency
 from app.events import Event, MediumCounts
-from app.service import Issei, Prepared
+from app.service import Issei, NotSignedInError, Prepared
 from app.templates import TemplateDef
 from app.translation import service as translation
 from app.translation.compose import TextTranslation
@@ -69,6 +75,28 @@ def audience_key(draft: Draft) -> tuple[object, ...]:
             draft.languages)
 
 
+class DatabaseDownError(RuntimeError):
+    """The database cannot be reached: the send was not written (the draft stays)."""
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """The audit log as the viewer shows it: the newest rows and the whole chain's check."""
+
+    rows: list[tuple[int, str, str, str, str, str, str, str]]  # id, at (JST), operator,
+    # console, action label, message id, detail (JSON), hash
+    total: int
+    problems: list[str]
+
+
+@dataclass(frozen=True)
+class SecretState:
+    medium: str
+    name: str
+    stored: bool
+    from_environment: bool
+
+
 @dataclass(frozen=True)
 class FilledTemplate:
     name: str
@@ -83,6 +111,9 @@ class ConsoleBridge(QObject):
     prepared = Signal(object)  # Prepared, for the newest draft only
     event_received = Signal(object)  # app.events.Event, on the Qt thread
     engine_state = Signal(bool)  # True: running
+    signed_in_changed = Signal(object)  # SignedIn | None
+    database_state = Signal(bool)  # False: the database cannot be reached; True: back
+    sent = Signal(str, str)  # message id, title: a send from this console was written
 
     _prepare_done = Signal(int, object)  # generation, Future[PreparedView]
     _relay = Signal(object)
@@ -94,15 +125,26 @@ class ConsoleBridge(QObject):
         super().__init__(parent)
         self.issei = issei
         self.reporter = reporter
-        self.operator = _operator_name()
+        self._os_user = _operator_name()
+        self.signed_in: SignedIn | None = None
+        self.accounts_enabled: bool | None = None  # None: not asked yet
+        self.throttle = SignInThrottle()
+        self.database_up = True
+        self._restart_engine = False  # the engine stopped because the database went away
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="issei-prepare")
         # Writes one at a time, in the order asked (send, retry, halt, memory).
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="issei-write")
         self._reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="issei-read")
         # A translation may wait on the network for seconds: never in front of a read.
         self._translator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="issei-translate")
+        # The health check must answer even when a read is stuck on a dead connection.
+        self._health = ThreadPoolExecutor(max_workers=1, thread_name_prefix="issei-health")
+        # Recording, speech synthesis and playback (a playback holds its thread for seconds).
+        self._voice = ThreadPoolExecutor(max_workers=2, thread_name_prefix="issei-voice")
+        self._checking = False
         self._pools = {"write": self._writer, "read": self._reader,
-                       "translate": self._translator, "prepare": self._executor}
+                       "translate": self._translator, "prepare": self._executor,
+                       "health": self._health, "voice": self._voice}
         self._generation = 0
         self._busy = False
         self._pending: Draft | None = None
@@ -133,6 +175,11 @@ class ConsoleBridge(QObject):
         from app.compose.render import RENDERERS
 
         return tuple(m for m in Medium if m in RENDERERS)
+
+    @property
+    def operator(self) -> str:
+        """Who acts: the signed-in operator, else this PC's user name (no accounts)."""
+        return self.signed_in.login if self.signed_in is not None else self._os_user
 
     @property
     def engine_running(self) -> bool:
@@ -172,12 +219,21 @@ class ConsoleBridge(QObject):
         if owner is not None and not shiboken6.isValid(owner):
             return
         exc = future.exception()
+        if isinstance(exc, DBAPIError):
+            # The database went away: the banner says so once, instead of a dialog per read;
+            # the console re-reads everything when it is back.
+            log.warning("database call failed: %s", exc)
+            self._database_seen(False)
+            if on_error is None:
+                return
         if exc is not None:
             if on_error is not None:
                 on_error(exc)
             else:
                 self.reporter.report_exception(self.tr("処理中にエラーが起きました。"), exc)
             return
+        if not self.database_up and self.issei.db_engine.dialect.name == "sqlite":
+            self._database_seen(True)  # no health check on SQLite: a good answer says it
         if on_done is not None:
             on_done(future.result())
 
@@ -205,6 +261,7 @@ class ConsoleBridge(QObject):
 
     def _prepare_view(self, draft: Draft) -> PreparedView:
         prepared = self.issei.prepare(draft)
+        self._add_refusals(prepared)
         rendered = {
             (r.medium, r.language): {(f.severity, f.code, f.message) for f in r.findings}
             for r in self.issei.render(prepared.draft)
@@ -227,14 +284,41 @@ class ConsoleBridge(QObject):
             return
         try:
             view = future.result()
+        except DBAPIError as exc:  # the banner says it; typing goes on, nothing is lost
+            log.warning("prepare: database unreachable: %s", exc)
+            self._database_seen(False)
+            return
         except Exception as exc:  # noqa: BLE001 - shown to the operator, typing goes on
             self.reporter.report_exception(
                 self.tr("文面の確認または宛先の集計に失敗しました。"), exc
             )
             return
+        self._database_seen(True)
         if generation == self._generation:
             self.last_view = view
             self.prepared.emit(view.prepared)
+
+    def _add_refusals(self, prepared: Prepared) -> None:
+        """What the signed-in operator may not send, as findings the composer shows (the
+        core refuses the same draft anyway): media, areas, categories outside the department,
+        a 閲覧者, nobody signed in while accounts exist."""
+        if not prepared.renditions:
+            return
+        who = self.signed_in
+        refusals: list[tuple[Medium | None, Finding]] = []
+        if who is not None:
+            refusals = who.refusals(prepared.draft)
+        else:
+            with self.issei.sessions() as session:
+                enabled = accounts_enabled(session)
+            self.accounts_enabled = enabled
+            if enabled:
+                refusals = [(None, Finding(Severity.ERROR, "not_signed_in",
+                                           "配信するにはサインインしてください"))]
+        for medium, finding in refusals:
+            target = next((r for r in prepared.renditions if r.medium is medium),
+                          prepared.renditions[0])
+            target.findings.append(finding)
 
     def extra_findings_for(self, draft: Draft) -> dict[FindingKey, list[Finding]]:
         """The last ``prepare``'s extra findings, if they still apply to this draft."""
@@ -263,10 +347,18 @@ class ConsoleBridge(QObject):
         """Write the send to the outbox on a worker: 100,000 deliveries take seconds to write,
         and the console must keep answering meanwhile. Raises SendRefusedError there when the
         core refuses the draft (given to ``on_error``)."""
-        self.call(self._send, draft, on_done=on_done, on_error=on_error, pool="write")
+        def done(message_id: str) -> None:
+            self.sent.emit(message_id, draft.title.strip())
+            on_done(message_id)
+
+        self.call(self._send, draft, on_done=done, on_error=on_error, pool="write")
 
     def _send(self, draft: Draft) -> str:
-        return self.issei.send(draft, operator=self.operator)
+        if not self.database_up:
+            raise DatabaseDownError(self.tr(
+                "データベースに接続できないため配信を登録できません。"
+                "文面はそのまま残っています。接続が戻ってからもう一度送ってください。"))
+        return self.issei.send(draft, operator=self.operator, signed_in=self.signed_in)
 
     def counts(self, message_id: str) -> dict[str, MediumCounts]:
         """Synchronous read, for tests and tools only; the window uses ``counts_async``."""
@@ -387,6 +479,303 @@ class ConsoleBridge(QObject):
         self.call(translation.remember_reviewed, self.issei.sessions, reviewed, self.operator,
                   pool="write")
 
+    # -- operators: sign-in, approval, audit, secrets ------------------------------------
+
+    def accounts_enabled_async(self, on_done: Callable[[bool], None],
+                               on_error: Callable[[BaseException], None] | None = None) -> None:
+        def work() -> bool:
+            with self.issei.sessions() as session:
+                return accounts_enabled(session)
+
+        def done(enabled: bool) -> None:
+            self.accounts_enabled = enabled
+            on_done(enabled)
+
+        self.call(work, on_done=done, on_error=on_error)
+
+    def sign_in_async(self, login: str, password: str, on_done: Callable[[SignedIn], None],
+                      on_error: Callable[[BaseException], None]) -> None:
+        """Check the password on a worker (scrypt is slow on purpose). Wrong passwords are
+        rate-limited per login: after a few, the next try must wait, doubling each time."""
+        login = login.strip()
+        wait = self.throttle.wait_seconds(login)
+        if wait > 0:
+            on_error(AccountError(self.tr(
+                "続けて間違えたため、{n} 秒後にもう一度お試しください").format(n=int(wait) + 1)))
+            return
+
+        def work() -> SignedIn:
+            try:
+                who = sign_in(self.issei.sessions, login, password)
+            except AccountError:
+                with self.issei.sessions.begin() as session:
+                    audit.append(session, "sign_in_failed", operator=login,
+                                 console=self.issei.console)
+                raise
+            with self.issei.sessions.begin() as session:
+                audit.append(session, "sign_in", operator=who.login,
+                             console=self.issei.console,
+                             detail={"role": who.role.value, "department": who.department})
+            return who
+
+        def done(who: SignedIn) -> None:
+            self.throttle.succeeded(login)
+            self.set_signed_in(who)
+            on_done(who)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, AccountError):
+                imposed = self.throttle.failed(login)
+                if imposed:
+                    exc = AccountError(self.tr(
+                        "{error}。続けて間違えたため、{n} 秒待ってからもう一度お試しください")
+                        .format(error=exc, n=int(imposed)))
+            on_error(exc)
+
+        self.call(work, on_done=done, on_error=failed, pool="write")
+
+    def set_signed_in(self, who: SignedIn | None) -> None:
+        self.signed_in = who
+        log.info("operator %s", f"signed in login={who.login} role={who.role.value} "
+                 f"department={who.department}" if who else "signed out",
+                 extra={"event": "signed_in" if who else "signed_out"})
+        self.signed_in_changed.emit(who)
+
+    def sign_out(self) -> None:
+        who = self.signed_in
+        if who is None:
+            return
+        self.set_signed_in(None)
+
+        def work() -> None:
+            with self.issei.sessions.begin() as session:
+                audit.append(session, "sign_out", operator=who.login,
+                             console=self.issei.console)
+
+        self.call(work, on_error=lambda exc: log.warning("sign-out not audited: %s", exc),
+                  pool="write")
+
+    def _require_signed_in(self) -> SignedIn:
+        if self.signed_in is None:
+            raise NotSignedInError("サインインしてください")
+        return self.signed_in
+
+    def pending_approvals_async(self, on_done: Callable[[list[approval.PendingRequest]], None],
+                                owner: QObject | None = None,
+                                on_error: Callable[[BaseException], None] | None = None) -> None:
+        def work() -> list[approval.PendingRequest]:
+            with self.issei.sessions() as session:
+                requests = approval.pending_requests(session)
+            return requests + self._trigger_requests()
+
+        self.call(work, on_done=on_done, owner=owner, on_error=on_error)
+
+    def _trigger_requests(self) -> list[approval.PendingRequest]:
+        """Confirm-mode automatic sends (the 自動配信 queue), as rows of the same queue, with
+        the audience they would reach now."""
+        from app.triggers import service as triggers
+
+        rows = []
+        for decision in triggers.pending_decisions(self.issei):
+            try:
+                draft = triggers.decision_draft(self.issei, decision.id)
+            except triggers.PendingError:
+                continue  # decided meanwhile
+            audience = self.issei.prepare(draft).audiences
+            at = decision.created_at
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=dt.UTC)
+            rows.append(approval.PendingRequest(
+                message_id=f"trigger-{decision.id}",
+                title=("（取消の知らせ）" if decision.decision == "cancel" else "")
+                + decision.title,
+                body=decision.body, urgency=draft.urgency.value, category=draft.category,
+                areas=draft.areas, media=tuple(m.value for m in draft.media),
+                audience={m.value: n for m, n in audience.items()}, training=draft.training,
+                created_by=f"自動配信: {decision.rule}", department="", console="",
+                created_at=at.isoformat(), trigger_decision=decision.id,
+                reason=decision.reason))
+        return rows
+
+    def approve_trigger_async(self, decision_id: int, on_done: Callable[[str], None],
+                              on_error: Callable[[BaseException], None],
+                              owner: QObject | None = None) -> None:
+        from app.triggers import service as triggers
+
+        def work() -> str:
+            if self.accounts_enabled and self.signed_in is None:
+                raise NotSignedInError("サインインしてください")
+            return triggers.approve_decision(self.issei, decision_id, operator=self.operator)
+
+        self.call(work, on_done=on_done, on_error=on_error, owner=owner, pool="write")
+
+    def reject_trigger_async(self, decision_id: int, reason: str,
+                             on_done: Callable[[None], None],
+                             on_error: Callable[[BaseException], None],
+                             owner: QObject | None = None) -> None:
+        from app.triggers import service as triggers
+
+        def work() -> None:
+            if self.accounts_enabled and self.signed_in is None:
+                raise NotSignedInError("サインインしてください")
+            triggers.reject_decision(self.issei, decision_id, operator=self.operator,
+                                     note=reason)
+
+        self.call(work, on_done=on_done, on_error=on_error, owner=owner, pool="write")
+
+    def decisions_async(self, message_ids: Sequence[str],
+                        on_done: Callable[[list[approval.Decision]], None],
+                        owner: QObject | None = None,
+                        on_error: Callable[[BaseException], None] | None = None) -> None:
+        ids = list(message_ids)
+
+        def work() -> list[approval.Decision]:
+            with self.issei.sessions() as session:
+                return approval.decisions(session, ids)
+
+        self.call(work, on_done=on_done, owner=owner, on_error=on_error)
+
+    def approve_async(self, message_id: str, on_done: Callable[[int], None],
+                      on_error: Callable[[BaseException], None]) -> None:
+        self.call(lambda: self.issei.approve(message_id, self._require_signed_in()),
+                  on_done=on_done, on_error=on_error, pool="write")
+
+    def reject_async(self, message_id: str, reason: str, on_done: Callable[[int], None],
+                     on_error: Callable[[BaseException], None]) -> None:
+        self.call(lambda: self.issei.reject(message_id, self._require_signed_in(), reason),
+                  on_done=on_done, on_error=on_error, pool="write")
+
+    def override_async(self, message_id: str, reason: str, on_done: Callable[[int], None],
+                       on_error: Callable[[BaseException], None]) -> None:
+        self.call(lambda: self.issei.override(message_id, self._require_signed_in(), reason),
+                  on_done=on_done, on_error=on_error, pool="write")
+
+    def audit_async(self, on_done: Callable[[AuditView], None], limit: int = 2000,
+                    owner: QObject | None = None,
+                    on_error: Callable[[BaseException], None] | None = None) -> None:
+        """The newest ``limit`` rows and the verification of the whole chain."""
+        def work() -> AuditView:
+            import json
+
+            from sqlalchemy import func, select
+
+            from app.db.models import AuditEntry
+
+            with self.issei.sessions() as session:
+                problems = audit.verify(session)
+                total = int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+                entries = session.scalars(
+                    select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
+                rows = [
+                    (e.id,
+                     e.at.replace(tzinfo=dt.UTC).astimezone(audit.JST)
+                     .strftime("%Y-%m-%d %H:%M:%S"),
+                     e.operator, e.console, audit.ACTION_LABELS.get(e.action, e.action),
+                     e.message_id or "",
+                     json.dumps(e.detail, ensure_ascii=False, sort_keys=True), e.hash)
+                    for e in entries
+                ]
+            return AuditView(rows, total, problems)
+
+        self.call(work, on_done=on_done, owner=owner, on_error=on_error)
+
+    def audit_export_async(self, path: Any, encoding: str,
+                           on_done: Callable[[list[str]], None],
+                           on_error: Callable[[BaseException], None] | None = None) -> None:
+        def work() -> list[str]:
+            with self.issei.sessions() as session:
+                return audit.export_csv(session, path, encoding)
+
+        self.call(work, on_done=on_done, on_error=on_error)
+
+    def secret_states_async(self, names: Sequence[tuple[str, str]],
+                            on_done: Callable[[list[SecretState]], None],
+                            owner: QObject | None = None) -> None:
+        """Only whether each secret is stored, never its value (the keyring may block)."""
+        from app import secrets
+
+        wanted = list(names)
+
+        def work() -> list[SecretState]:
+            import os
+
+            return [SecretState(m, n, secrets.is_stored(m, n),
+                                f"ISSEI_{m.upper()}_{n.upper()}" in os.environ)
+                    for m, n in wanted]
+
+        self.call(work, on_done=on_done, owner=owner, pool="write")
+
+    def store_secret_async(self, medium: str, name: str, value: str,
+                           on_done: Callable[[None], None],
+                           on_error: Callable[[BaseException], None]) -> None:
+        from app import secrets
+
+        def work() -> None:
+            secrets.store(medium, name, value)
+            with self.issei.sessions.begin() as session:  # who, never what
+                audit.append(session, "secret_set", operator=self.operator,
+                             console=self.issei.console, detail={"secret": f"{medium}.{name}"})
+
+        self.call(work, on_done=on_done, on_error=on_error, pool="write")
+
+    def forget_secret_async(self, medium: str, name: str, on_done: Callable[[bool], None],
+                            on_error: Callable[[BaseException], None]) -> None:
+        from app import secrets
+
+        def work() -> bool:
+            gone = secrets.forget(medium, name)
+            with self.issei.sessions.begin() as session:
+                audit.append(session, "secret_forget", operator=self.operator,
+                             console=self.issei.console, detail={"secret": f"{medium}.{name}"})
+            return gone
+
+        self.call(work, on_done=on_done, on_error=on_error, pool="write")
+
+    # -- the database's health ---------------------------------------------------------------
+
+    def check_database(self) -> None:
+        """One ``SELECT 1`` on its own thread; ``database_state`` fires when the answer
+        changes. The window calls this every few seconds and whenever a read fails."""
+        if self._closed or self._checking:
+            return
+        if self.issei.db_engine.dialect.name == "sqlite":
+            # The embedded file is on this PC (and a SQLite "connection" check would take
+            # its write lock: BEGIN IMMEDIATE); a failing read still raises the banner.
+            return
+        self._checking = True
+
+        def work() -> bool:
+            try:
+                with self.issei.db_engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                return True
+            except DBAPIError as exc:
+                log.warning("database unreachable: %s", exc)
+                return False
+
+        def done(up: bool) -> None:
+            self._checking = False
+            self._database_seen(up)
+
+        def failed(exc: BaseException) -> None:
+            self._checking = False
+            log.warning("database check failed: %s", exc)
+            self._database_seen(False)
+
+        self.call(work, on_done=done, on_error=failed, pool="health")
+
+    def _database_seen(self, up: bool) -> None:
+        if up == self.database_up:
+            return
+        self.database_up = up
+        log.warning("database %s", "reachable again" if up else "unreachable",
+                    extra={"event": "database_up" if up else "database_down"})
+        if up and self._restart_engine and not self.engine_running:
+            self._restart_engine = False
+            with contextlib.suppress(RuntimeError):  # no running loop (tests without engine)
+                self.start_engine()
+        self.database_state.emit(up)
+
     # -- the engine ------------------------------------------------------------------------
 
     def start_engine(self) -> None:
@@ -405,6 +794,13 @@ class ConsoleBridge(QObject):
         if task.cancelled():
             return
         exc = task.exception()
+        if isinstance(exc, DBAPIError):
+            # The database went away under the engine: say so in the banner, start it again
+            # when the database is back (the outbox kept everything; leases hand over).
+            log.warning("engine stopped: database unreachable: %s", exc)
+            self._restart_engine = True
+            self._database_seen(False)
+            return
         if exc is not None:
             self.reporter.report_exception(
                 self.tr("配信エンジンが止まりました。配信待ちは消えていません。"

@@ -6,7 +6,13 @@ its JSON log lines (``--log-json``). The plan says what an operator would do::
     {"template": {"name": "避難所開設", "values": {"避難所": "北小学校", ...}},   (optional)
      "title": "…", "body": "…",                  (used when there is no template)
      "media": ["email", "line"],
+     "urgency": "emergency",                    (optional)
+     "sign_in": {"login": "…", "password": "…"}, (optional: when operator accounts exist)
      "timeout": 120}
+
+or, for a second operator's console, ``{"sign_in": {…}, "approve": {"title": "…"}}``: wait
+until a request with that title appears in the 承認 tab (logged as ``e2e_approval_seen``),
+approve it there, and wait until it has left the queue.
 
 The script types through input-method events (as an IME commits Japanese), clicks 一斉配信,
 then the confirmation's send button, and waits until the message is finished. Only drills
@@ -70,6 +76,10 @@ def e2e_script(plan_file: Path) -> Script:
     async def script(runtime: ConsoleRuntime, window: MainWindow) -> int:
         composer = window.composer
         await _until(lambda: window.last_prepared is not None, timeout, "the first prepare")
+        if "sign_in" in plan:
+            await _sign_in(runtime, window, plan["sign_in"], timeout)
+        if "approve" in plan:
+            return await _approve(runtime, plan["approve"]["title"], timeout)
         if not window.bridge.training and not composer.training_check.isChecked():
             _click(composer.training_check)  # a scripted run only ever drills
         template = plan.get("template")
@@ -91,6 +101,9 @@ def e2e_script(plan_file: Path) -> Script:
         else:
             _type(composer.title_edit, plan["title"])
             _type(composer.body_edit, plan["body"])
+        if "urgency" in plan:
+            composer.urgency_combo.setCurrentIndex(
+                composer.urgency_combo.findData(plan["urgency"]))
         wanted = set(plan.get("media", [m.value for m in composer.media_checks]))
         for medium, box in composer.media_checks.items():
             if box.isChecked() != (medium.value in wanted):
@@ -111,9 +124,63 @@ def e2e_script(plan_file: Path) -> Script:
         _click(dialog_confirm.send_button)
         await _until(lambda: window.monitor.message_id is not None, timeout, "the send")
         message_id = window.monitor.message_id
+        _step("sent", message_id=message_id)
         await _until(lambda: window.monitor.done, timeout, "the message to finish")
+        controls = runtime.controls
+        if controls is not None:  # a held send: the sender is told the decision
+            await _until(lambda: message_id not in controls.approvals.mine, timeout,
+                         "the approval decision")
         _step("done", message_id=message_id, state=window.monitor.state_label.text())
         errors = runtime.reporter.count if runtime.reporter is not None else 0
         return 1 if errors else 0
 
     return script
+
+
+async def _sign_in(runtime: ConsoleRuntime, window: MainWindow, who: dict[str, str],
+                   timeout: float) -> None:
+    controls = runtime.controls
+    assert controls is not None
+    await _until(lambda: controls.sign_in_dialog is not None
+                 and controls.sign_in_dialog.isVisible(), timeout, "the sign-in dialog")
+    dialog = controls.sign_in_dialog
+    assert dialog is not None
+    dialog.login_edit.clear()
+    _type(dialog.login_edit, who["login"])
+    _type(dialog.password_edit, who["password"])
+    _click(dialog.sign_in_button)
+    await _until(lambda: window.bridge.signed_in is not None, timeout, "the sign-in")
+    _step("signed_in", login=who["login"])
+
+
+async def _approve(runtime: ConsoleRuntime, title: str, timeout: float) -> int:
+    controls = runtime.controls
+    assert controls is not None
+    panel = controls.approvals
+    _step("approvals_ready")
+
+    def request_id() -> str | None:
+        return next((r.message_id for r in panel.requests if r.title == title), None)
+
+    await _until(lambda: request_id() is not None, timeout, "the approval request")
+    message_id = request_id()
+    assert message_id is not None
+    _step("approval_seen", message_id=message_id, title=title)
+    panel.select(message_id)
+    await _until(panel.approve_button.isEnabled, timeout, "the approve button")
+    _click(panel.approve_button)
+    await _until(lambda: request_id() is None, timeout, "the request to leave the queue")
+    _step("approved", message_id=message_id)
+    # Stay open until the send is delivered (this console may be delivering part of it).
+    deadline = time.monotonic() + timeout
+    while True:
+        counts = await asyncio.to_thread(runtime.controls.bridge.issei.counts, message_id)
+        if counts and all(c.done for c in counts.values()):
+            break
+        if time.monotonic() > deadline:
+            raise TimeoutError("e2e: timed out waiting for the approved send to finish")
+        await asyncio.sleep(0.2)
+    _step("approved_finished", message_id=message_id,
+          counts={m: c.as_dict() for m, c in counts.items()})
+    errors = runtime.reporter.count if runtime.reporter is not None else 0
+    return 1 if errors else 0

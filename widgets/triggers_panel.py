@@ -348,24 +348,24 @@ class TriggersPanel(QWidget):
         chosen = self.selected_pending()
         if chosen is None:
             return
-        operator = self.bridge.operator
         self._deciding(True)
-        self.bridge.call(lambda: self._triggers().approve(chosen.id, operator=operator),
-                         on_done=lambda mid: self._decided(
-                             self.tr("#{id} を配信しました（配信ID {mid}）").format(
-                                 id=chosen.id, mid=mid)),
-                         on_error=self._decision_failed, owner=self, pool="write")
+        # Through the bridge: the signed-in operator decides (and must be signed in when
+        # accounts exist); the 承認 tab decides the same queue the same way.
+        self.bridge.approve_trigger_async(
+            chosen.id,
+            lambda mid: self._decided(self.tr("#{id} を配信しました（配信ID {mid}）").format(
+                id=chosen.id, mid=mid)),
+            self._decision_failed, owner=self)
 
     def reject_selected(self) -> None:
         chosen = self.selected_pending()
         if chosen is None:
             return
-        operator = self.bridge.operator
         self._deciding(True)
-        self.bridge.call(lambda: self._triggers().reject(chosen.id, operator=operator),
-                         on_done=lambda _r: self._decided(
-                             self.tr("#{id} を見送りました").format(id=chosen.id)),
-                         on_error=self._decision_failed, owner=self, pool="write")
+        self.bridge.reject_trigger_async(
+            chosen.id, "",
+            lambda _r: self._decided(self.tr("#{id} を見送りました").format(id=chosen.id)),
+            self._decision_failed, owner=self)
 
     def _deciding(self, on: bool) -> None:
         self.approve_button.setEnabled(not on)

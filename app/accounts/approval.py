@@ -74,3 +74,78 @@ def requirement_for(session: Session, draft: Draft) -> Rule:
         if rule.matches(draft):
             return rule
     return Rule("既定", SECOND)  # an edited policy always ends in a catch-all; be safe anyway
+
+
+# -- the approval queue, as every console's panel shows it ------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """A send waiting for a second operator: what it says, where it goes, who asked."""
+
+    message_id: str
+    title: str
+    body: str
+    urgency: str
+    category: str
+    areas: tuple[str, ...]
+    media: tuple[str, ...]
+    audience: dict[str, int]  # deliveries per medium that the approval would release
+    training: bool
+    created_by: str
+    department: str
+    console: str
+    created_at: str  # ISO 8601, UTC
+    # An automatic send of a ``mode = "confirm"`` trigger rule waits in the same queue: its
+    # decision id (app.triggers) and why the rule fired; ``message_id`` is then "trigger-<id>".
+    trigger_decision: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    message_id: str
+    title: str
+    state: str  # none | pending | approved | rejected | overridden
+    by: str
+    note: str
+
+
+def pending_requests(session: Session) -> list[PendingRequest]:
+    """Every held send, oldest first, with its audience per medium (one grouped query)."""
+    from sqlalchemy import func
+
+    from app.db.models import Delivery, Message
+
+    messages = session.scalars(
+        select(Message).where(Message.approval == "pending").order_by(Message.created_at)
+    ).all()
+    if not messages:
+        return []
+    audience: dict[str, dict[str, int]] = {}
+    for message_id, medium, n in session.execute(
+        select(Delivery.message_id, Delivery.medium, func.count())
+        .where(Delivery.message_id.in_([m.id for m in messages]))
+        .group_by(Delivery.message_id, Delivery.medium)
+    ):
+        audience.setdefault(message_id, {})[medium] = int(n)
+    return [
+        PendingRequest(
+            message_id=m.id, title=m.title, body=m.body, urgency=m.urgency,
+            category=m.category, areas=tuple(m.areas or ()), media=tuple(m.media or ()),
+            audience=audience.get(m.id, {}), training=m.training, created_by=m.created_by,
+            department=m.department, console=m.console,
+            created_at=m.created_at.isoformat(),
+        )
+        for m in messages
+    ]
+
+
+def decisions(session: Session, message_ids: list[str]) -> list[Decision]:
+    """The approval state of these messages (the sender's console watches its own)."""
+    from app.db.models import Message
+
+    if not message_ids:
+        return []
+    rows = session.scalars(select(Message).where(Message.id.in_(message_ids))).all()
+    return [Decision(m.id, m.title, m.approval, m.approval_by, m.approval_note) for m in rows]

@@ -369,26 +369,7 @@ class TriggerEngine:
 
     def send_draft(self, draft: Draft, *, operator: str, rule: str
                    ) -> tuple[str | None, str | None]:
-        """Send; if some media cannot take it (not configured, nobody subscribed), send on the
-        others rather than not at all, and say which were dropped."""
-        try:
-            return self.sender.send(draft, operator=operator, rule=rule), None
-        except SendRefusedError as exc:
-            if any(medium is None for medium, _finding in exc.findings):
-                return None, str(exc)  # refused as a whole (permissions, policy)
-            bad = {medium for medium, _finding in exc.findings if medium is not None}
-            remaining = tuple(m for m in draft.media if m not in bad)
-            if not remaining or len(remaining) == len(draft.media):
-                return None, str(exc)
-            try:
-                message_id = self.sender.send(replace(draft, media=remaining), operator=operator,
-                                              rule=rule)
-            except (ValueError, PermissionError) as again:
-                return None, f"{exc}\n{again}"
-            draft_media = "・".join(m.label for m in bad)
-            return message_id, f"{draft_media}: {exc}"
-        except (ValueError, PermissionError) as exc:  # refused: recorded, shown, not raised
-            return None, str(exc)
+        return send_draft(self.sender, draft, operator=operator, rule=rule)
 
     def _recent_level(self, session: Session, state_rule: str, now: dt.datetime) -> int:
         since = now - dt.timedelta(seconds=self.ruleset.storm.per_seconds)
@@ -699,3 +680,27 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
     return moment
+
+
+def send_draft(sender: Sender, draft: Draft, *, operator: str, rule: str
+               ) -> tuple[str | None, str | None]:
+    """Send; if some media cannot take it (not configured, nobody subscribed), send on the
+    others rather than not at all, and say which were dropped."""
+    try:
+        return sender.send(draft, operator=operator, rule=rule), None
+    except SendRefusedError as exc:
+        if any(medium is None for medium, _finding in exc.findings):
+            return None, str(exc)  # refused as a whole (permissions, policy)
+        bad = {medium for medium, _finding in exc.findings if medium is not None}
+        remaining = tuple(m for m in draft.media if m not in bad)
+        if not remaining or len(remaining) == len(draft.media):
+            return None, str(exc)
+        try:
+            message_id = sender.send(replace(draft, media=remaining), operator=operator,
+                                     rule=rule)
+        except (ValueError, PermissionError) as again:
+            return None, f"{exc}\n{again}"
+        draft_media = "・".join(m.label for m in bad)
+        return message_id, f"{draft_media}: {exc}"
+    except (ValueError, PermissionError) as exc:  # refused: recorded, shown, not raised
+        return None, str(exc)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app import audit
 from app.db.models import utcnow
 from app.domain import Draft, Medium, Urgency
-from app.triggers.engine import Outcome, TriggerEngine
+from app.triggers.engine import Outcome, TriggerEngine, send_draft
 from app.triggers.feed import FeedPoller, PollReport
 from app.triggers.models import TriggerDecision
 from app.triggers.rules import FeedSettings, RuleSet
@@ -49,6 +49,70 @@ class PendingDecision:
     body: str
     media: tuple[Medium, ...]
     training: bool
+
+
+# -- the confirm queue: needs no rules file (every console's 承認 tab shows it) ---------------
+
+
+def pending_decisions(issei: Issei) -> list[PendingDecision]:
+    with issei.sessions() as session:
+        rows = session.scalars(select(TriggerDecision).where(
+            TriggerDecision.state == "pending").order_by(TriggerDecision.id)).all()
+    return [PendingDecision(
+        r.id, r.created_at, r.rule, "cancel" if r.cancels else "send", r.reason, r.title,
+        r.body, tuple(Medium(m) for m in r.media), r.training) for r in rows]
+
+
+def decision_draft(issei: Issei, decision_id: int) -> Draft:
+    """The draft a pending decision would send (for the audience it would reach)."""
+    row = _pending(issei, decision_id)
+    return Draft(title=row.title, body=row.body, media=tuple(Medium(m) for m in row.media),
+                 category=row.category, urgency=Urgency(row.urgency), areas=tuple(row.areas),
+                 training=row.training)
+
+
+def approve_decision(issei: Issei, decision_id: int, *, operator: str) -> str:
+    """Send the queued draft as it was composed; returns the message id."""
+    row = _pending(issei, decision_id)
+    draft = decision_draft(issei, decision_id)
+    message_id, error = send_draft(IsseiSender(issei), draft, operator=f"{operator}（承認）",
+                                   rule=row.rule)
+    with issei.sessions.begin() as session:
+        live = session.get(TriggerDecision, decision_id)
+        assert live is not None
+        live.decided_by, live.decided_at = operator, utcnow()
+        live.message_id, live.error = message_id, error
+        live.state = "approved" if message_id else "failed"
+        audit.append(session, "trigger_approve", operator=operator,
+                     console=issei.console, message_id=message_id,
+                     detail={"decision": decision_id, "rule": row.rule, "error": error})
+    if message_id is None:
+        raise PendingError(f"配信できませんでした: {error}")
+    return message_id
+
+
+def reject_decision(issei: Issei, decision_id: int, *, operator: str, note: str = "") -> None:
+    row = _pending(issei, decision_id)
+    with issei.sessions.begin() as session:
+        live = session.get(TriggerDecision, decision_id)
+        assert live is not None
+        live.state, live.decided_by, live.decided_at = "rejected", operator, utcnow()
+        live.error = note or None
+        audit.append(session, "trigger_reject", operator=operator,
+                     console=issei.console,
+                     detail={"decision": decision_id, "rule": row.rule, "note": note})
+
+
+def _pending(issei: Issei, decision_id: int) -> TriggerDecision:
+    with issei.sessions() as session:
+        row = session.get(TriggerDecision, decision_id)
+    if row is None:
+        raise PendingError(f"承認待ちの配信 #{decision_id} はありません")
+    if row.state == "withdrawn":
+        raise PendingError(f"#{decision_id} は取消・訂正の電文により取り下げられました")
+    if row.state != "pending":
+        raise PendingError(f"#{decision_id} は既に処理されています（{row.state}）")
+    return row
 
 
 class IsseiSender:
@@ -86,55 +150,14 @@ class Triggers:
     # -- confirmation queue ----------------------------------------------------------------
 
     def pending(self) -> list[PendingDecision]:
-        with self.issei.sessions() as session:
-            rows = session.scalars(select(TriggerDecision).where(
-                TriggerDecision.state == "pending").order_by(TriggerDecision.id)).all()
-        return [PendingDecision(
-            r.id, r.created_at, r.rule, "cancel" if r.cancels else "send", r.reason, r.title,
-            r.body, tuple(Medium(m) for m in r.media), r.training) for r in rows]
+        return pending_decisions(self.issei)
 
     def approve(self, decision_id: int, *, operator: str) -> str:
         """Send the queued draft as it was composed; returns the message id."""
-        row = self._pending(decision_id)
-        draft = Draft(title=row.title, body=row.body, media=tuple(Medium(m) for m in row.media),
-                      category=row.category, urgency=Urgency(row.urgency),
-                      areas=tuple(row.areas), training=row.training)
-        message_id, error = self.engine.send_draft(draft, operator=f"{operator}（承認）",
-                                                   rule=row.rule)
-        with self.issei.sessions.begin() as session:
-            live = session.get(TriggerDecision, decision_id)
-            assert live is not None
-            live.decided_by, live.decided_at = operator, utcnow()
-            live.message_id, live.error = message_id, error
-            live.state = "approved" if message_id else "failed"
-            audit.append(session, "trigger_approve", operator=operator,
-                         console=self.issei.console, message_id=message_id,
-                         detail={"decision": decision_id, "rule": row.rule, "error": error})
-        if message_id is None:
-            raise PendingError(f"配信できませんでした: {error}")
-        return message_id
+        return approve_decision(self.issei, decision_id, operator=operator)
 
     def reject(self, decision_id: int, *, operator: str, note: str = "") -> None:
-        row = self._pending(decision_id)
-        with self.issei.sessions.begin() as session:
-            live = session.get(TriggerDecision, decision_id)
-            assert live is not None
-            live.state, live.decided_by, live.decided_at = "rejected", operator, utcnow()
-            live.error = note or None
-            audit.append(session, "trigger_reject", operator=operator,
-                         console=self.issei.console,
-                         detail={"decision": decision_id, "rule": row.rule, "note": note})
-
-    def _pending(self, decision_id: int) -> TriggerDecision:
-        with self.issei.sessions() as session:
-            row = session.get(TriggerDecision, decision_id)
-        if row is None:
-            raise PendingError(f"承認待ちの配信 #{decision_id} はありません")
-        if row.state == "withdrawn":
-            raise PendingError(f"#{decision_id} は取消・訂正の電文により取り下げられました")
-        if row.state != "pending":
-            raise PendingError(f"#{decision_id} は既に処理されています（{row.state}）")
-        return row
+        reject_decision(self.issei, decision_id, operator=operator, note=note)
 
     # -- feed ------------------------------------------------------------------------------
 

@@ -203,3 +203,102 @@ def test_audit_export_is_cp932_and_refuses_what_cp932_cannot_hold(tmp_path: Path
         assert "𠮷野家" in out.read_text(encoding="utf-8-sig")
 
     with_issei(config, body)
+
+
+def test_sign_in_throttle_waits_after_a_few_failures_and_doubles() -> None:
+    from app.accounts.throttle import FIRST_WAIT, FREE_FAILURES, SignInThrottle
+
+    now = [0.0]
+    throttle = SignInThrottle(clock=lambda: now[0])
+    for _ in range(FREE_FAILURES):
+        assert throttle.failed("Sato") == 0.0
+        assert throttle.wait_seconds("sato") == 0.0  # a mistype costs nothing
+    assert throttle.failed("sato") == FIRST_WAIT
+    assert throttle.wait_seconds("SATO ") == FIRST_WAIT  # per login, case-insensitive
+    assert throttle.wait_seconds("suzuki") == 0.0  # another operator is not slowed down
+    now[0] += FIRST_WAIT
+    assert throttle.wait_seconds("sato") == 0.0
+    assert throttle.failed("sato") == 2 * FIRST_WAIT
+    throttle.succeeded("sato")
+    assert throttle.wait_seconds("sato") == 0.0 and throttle.failed("sato") == 0.0
+
+
+def test_approval_queue_shows_audience_requester_and_decisions(tmp_path: Path) -> None:
+    from app.accounts import approval
+
+    config = make_config(tmp_path, f"sqlite:///{tmp_path / 'q.sqlite3'}",
+                         email=EmailChannel(host="127.0.0.1", port=9, security="none"))
+
+    async def body(issei: Issei) -> None:
+        setup_accounts(issei)
+        sato = sign_in(issei.sessions, "sato", PASSWORD)
+        suzuki = sign_in(issei.sessions, "suzuki", PASSWORD)
+        held = issei.send(EVACUATION, signed_in=sato)
+        alone = issei.send(NOTICE, signed_in=sato)  # hold-to-send: the sender alone
+        with issei.sessions() as session:
+            queue = approval.pending_requests(session)
+            assert [r.message_id for r in queue] == [held]
+            request = queue[0]
+            assert request.audience == {"email": 2} and request.media == ("email",)
+            assert (request.created_by, request.department) == ("sato", "危機管理課")
+            assert request.body == EVACUATION.body and request.urgency == "emergency"
+        issei.reject(held, suzuki, "地区の誤り")
+        with issei.sessions() as session:
+            assert approval.pending_requests(session) == []
+            decided = {d.message_id: d for d in approval.decisions(session, [held, alone])}
+        assert (decided[held].state, decided[held].by, decided[held].note) == (
+            "rejected", "suzuki", "地区の誤り")
+        assert decided[alone].state == "none"
+
+    with_issei(config, body)
+
+
+def test_a_held_send_reaches_another_console_within_a_second(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Two consoles on PostgreSQL: console A's held send is heard by console B's engine
+    (LISTEN/NOTIFY) as an event for a message B never saw, and B's queue then lists it —
+    what the 承認 tab does on every console."""
+    import asyncio
+    import time
+
+    from app.accounts import approval
+    from app.config import Config
+    from app.dispatch.driver import DriverSet
+    from app.events import DeliveryProgress, Event
+
+    config = make_config(tmp_path / "a", pg_url, email=EmailChannel(
+        host="127.0.0.1", port=9, security="none"))
+
+    async def body(console_a: Issei) -> None:
+        setup_accounts(console_a)
+        console_b = Issei(Config(database_url=pg_url, data_dir=tmp_path / "b", training=False,
+                                 embedded=False), DriverSet(), DriverSet())
+        heard: list[tuple[float, str]] = []
+
+        def on_event(event: Event) -> None:
+            if isinstance(event, DeliveryProgress):
+                heard.append((time.monotonic(), event.message_id))
+
+        console_b.events.subscribe(on_event)
+        runner = asyncio.create_task(console_b.engine.run())
+        try:
+            deadline = time.monotonic() + 10
+            while console_b.engine.shared_channel_up is not True:
+                assert time.monotonic() < deadline, "console B never listened"
+                await asyncio.sleep(0.02)
+            sato = sign_in(console_a.sessions, "sato", PASSWORD)
+            started = time.monotonic()
+            held = await asyncio.to_thread(console_a.send, EVACUATION, signed_in=sato)
+            while not any(m == held for _t, m in heard):
+                assert time.monotonic() - started < 1.0, "console B did not hear the request"
+                await asyncio.sleep(0.005)
+            with console_b.sessions() as session:
+                assert [r.message_id for r in approval.pending_requests(session)] == [held]
+            assert time.monotonic() - started < 1.0
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+            await console_b.aclose()
+
+    with_issei(config, body)
