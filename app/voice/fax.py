@@ -54,16 +54,35 @@ def _font(path: Path, size: int) -> Any:
     return ImageFont.truetype(str(path), size, index=0)
 
 
+@functools.lru_cache(maxsize=8192)
+def _advance(font: Any, ch: str) -> float:
+    """One character's advance width, measured once per font (the Japanese text has no
+    kerning to speak of: a line's width is the sum of its characters' advances, within a few
+    dots of what the layout engine draws, far inside the margin)."""
+    return float(font.getlength(ch))
+
+
+@functools.lru_cache(maxsize=1024)
+def _wrap_paragraph(paragraph: str, font: Any, width: int) -> tuple[str, ...]:
+    # Cached per paragraph: while the operator types, only the edited paragraph is wrapped
+    # again (the preview's page count runs on every keystroke).
+    lines: list[str] = []
+    line, used = "", 0.0
+    for ch in paragraph:
+        advance = _advance(font, ch)
+        if line and used + advance > width and ch not in NO_LINE_START:
+            lines.append(line)
+            line, used = "", 0.0
+        line += ch  # a line-start-forbidden character hangs at the end instead
+        used += advance
+    lines.append(line)
+    return tuple(lines)
+
+
 def wrap(text: str, font: Any, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        line = ""
-        for ch in paragraph:
-            if line and font.getlength(line + ch) > width and ch not in NO_LINE_START:
-                lines.append(line)
-                line = ""
-            line += ch  # a line-start-forbidden character hangs at the end instead
-        lines.append(line)
+        lines.extend(_wrap_paragraph(paragraph, font, width))
     return lines
 
 

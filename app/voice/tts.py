@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import io
 import logging
+import re
 import threading
 import unicodedata
 import warnings
@@ -31,9 +32,14 @@ from app.voice.userdict import KATAKANA, UserDictionary, normalise_reading
 
 log = logging.getLogger("issei.voice.tts")
 
-CACHE_VERSION = "1"  # bump when the synthesis itself changes
+CACHE_VERSION = "2"  # bump when the synthesis itself changes (2: sentence by sentence)
 TTS_LEVEL = 0.7  # peak after normalisation: headroom for the radio's limiter
 READING_PUNCTUATION = set("、。！？!?,.")
+# The front end runs sentence by sentence (after 。！？): a sentence analysed once is not
+# analysed again when the operator edits another one. Reading and synthesis both come from
+# these same per-sentence features, so what the preview shows is what is spoken.
+SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+SENTENCE_CACHE = 512  # sentences kept per speaker (a few long messages)
 
 _engine: ModuleType | None = None
 _engine_lock = threading.Lock()
@@ -112,6 +118,9 @@ class Speaker:
         self._jtalk: Any = None
         self._jtalk_digest: str | None = None
         self._lock = threading.Lock()
+        self._sentences: OrderedDict[tuple[str, str], tuple[dict[str, Any], ...]] = (
+            OrderedDict())
+        self.frontend_runs = 0  # sentences analysed (a test checks that edits re-use the rest)
 
     def set_user_dict(self, user_dict: UserDictionary) -> None:
         with self._lock:
@@ -120,6 +129,10 @@ class Speaker:
 
     def _frontend(self) -> Any:
         """A private OpenJTalk with our dictionary: the module-global one stays untouched."""
+        return self._frontend_and_digest()[0]
+
+    def _frontend_and_digest(self) -> tuple[Any, str]:
+        """The OpenJTalk and the dictionary digest it was made with, read together."""
         engine = load_engine()
         with self._lock:
             if self._jtalk is None or self._jtalk_digest != self.user_dict.digest:
@@ -132,22 +145,48 @@ class Speaker:
                     userdic=str(compiled).encode() if compiled else b"",
                 )
                 self._jtalk_digest = self.user_dict.digest
-            return self._jtalk
+            return self._jtalk, str(self._jtalk_digest)
 
     # -- reading (読み) ---------------------------------------------------------------------
 
+    def features(self, text: str) -> list[dict[str, Any]]:
+        """Open JTalk's front end (NJD features) for ``text``, cleaned, sentence by sentence
+        and cached per sentence: the radio and phone previews ask on every keystroke, and
+        only the sentence being edited is analysed again."""
+        engine = load_engine()
+        jtalk, digest = self._frontend_and_digest()
+        features: list[dict[str, Any]] = []
+        for sentence in SENTENCE_END.split(_clean(text)):
+            if not sentence:
+                continue
+            key = (digest, sentence)
+            with self._lock:
+                cached = self._sentences.get(key)
+                if cached is not None:
+                    self._sentences.move_to_end(key)
+            if cached is None:
+                cached = tuple(engine.run_frontend(sentence, jtalk=jtalk))
+                with self._lock:
+                    self.frontend_runs += 1
+                    self._sentences[key] = cached
+                    while len(self._sentences) > SENTENCE_CACHE:
+                        self._sentences.popitem(last=False)
+            features.extend(cached)
+        return features
+
     def words(self, text: str) -> list[WordReading]:
         """Word by word, for the preview where the operator spots a wrong reading."""
-        engine = load_engine()
-        features = engine.run_frontend(_clean(text), jtalk=self._frontend())
         # A user-dictionary entry's pron carries Open JTalk's accent mark (’): not part of
         # the reading the operator reads.
         return [WordReading(str(f["string"]), str(f["pron"]).replace("’", ""))
-                for f in features]
+                for f in self.features(text)]
 
     def reading(self, text: str) -> str:
-        engine = load_engine()
-        return str(engine.g2p(_clean(text), kana=True, jtalk=self._frontend()))
+        """The katakana reading, as pyopenjtalk's ``g2p(kana=True)`` makes it from the same
+        features: punctuation as written, words as pronounced."""
+        return "".join(
+            (str(f["string"]) if f["pos"] == "記号" else str(f["pron"])).replace("’", "")
+            for f in self.features(text))
 
     # -- speech -----------------------------------------------------------------------------
 
@@ -185,10 +224,17 @@ class Speaker:
 
     def _synthesise(self, text: str, *, use_dict: bool) -> Audio:
         engine = load_engine()
-        jtalk = self._frontend() if use_dict else None
+        try:
+            if use_dict:  # the features the reading shows, cached per sentence
+                labels = engine.make_label([dict(f) for f in self.features(text)],
+                                           jtalk=self._frontend())
+            else:  # the operator's katakana reading, without the place-name dictionary
+                labels = engine.extract_fullcontext(text)
+        except Exception as exc:  # any engine failure is reported, never a crash
+            raise TTSError(f"音声合成に失敗しました: {exc}") from exc
         with _synth_lock:
             try:
-                samples, rate = engine.tts(text, speed=self.speed, jtalk=jtalk)
+                samples, rate = engine.synthesize(labels, speed=self.speed)
             except Exception as exc:  # any engine failure is reported, never a crash
                 raise TTSError(f"音声合成に失敗しました: {exc}") from exc
         samples = np.asarray(samples, dtype=np.float64)
