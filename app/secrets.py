@@ -74,5 +74,6 @@ KNOWN: tuple[tuple[str, str, str], ...] = (
     ("webhook", "secret", "Webhook の署名用シークレット"),
     ("apprise", "urls", "Apprise の通知先 URL"),
     ("fax", "password", "FAX ゲートウェイのパスワード"),
+    ("dialer", "sip_password", "一斉架電（SIP）のパスワード"),
     ("translation", "api_key", "機械翻訳の API キー"),
 )

@@ -360,7 +360,7 @@ def real_drivers(config: Any) -> dict[Medium, Any]:
     simulator is not offered outside training (the composer says it is not configured)."""
     hw = _hardware(config)
     drivers: dict[Medium, Any] = {}
-    wants_voice = hw.radio.backend != "simulator" or hw.dialer.backend == "v253"
+    wants_voice = hw.radio.backend != "simulator" or hw.dialer.backend in ("v253", "sip")
     if wants_voice:
         speaker, opening, closing = _voice(hw)
         recordings = StoreRecordings(config.database_url)
@@ -378,6 +378,12 @@ def real_drivers(config: Any) -> dict[Medium, Any]:
             lines = [V253Modem(str(url), profile(d.profile), country=d.country, pace=d.pace)
                      for url in d.ports]
             drivers[Medium.PHONE] = PhoneDriver(lines, d, speaker, recordings=recordings)
+        elif hw.dialer.backend == "sip":
+            from drivers.dialer.sip import sip_lines
+
+            drivers[Medium.PHONE] = PhoneDriver(
+                list(sip_lines(hw.dialer, config.secret("dialer", "sip_password"))), hw.dialer,
+                speaker, recordings=recordings)
     f = hw.fax
     if f.backend == "email":
         from drivers.dialer.fax import EmailFaxGateway
@@ -413,7 +419,7 @@ def drill_drivers(config: Any) -> dict[Medium, Any]:
     speaker, opening, closing = _voice(hw)
     recordings = StoreRecordings(config.database_url)
     station = build_station(hw, None, config.console_name)
-    count = max(1, len(hw.dialer.ports))
+    count = max(1, hw.dialer.lines if hw.dialer.backend == "sip" else len(hw.dialer.ports))
     lines = [SimulatedLine(f"シミュレータ{i + 1}（実機未接続）") for i in range(count)]
     return {
         Medium.RADIO: RadioDriver(station, speaker, recordings=recordings, opening=opening,

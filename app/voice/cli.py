@@ -275,6 +275,10 @@ async def _run_dial(issei: Issei, hw: HardwareConfig, args: argparse.Namespace) 
         lines = [SimulatedLine()]
         if not args.json:
             print("訓練モード（実機未接続）: 電話はシミュレータです", file=sys.stderr)
+    elif d.backend == "sip":
+        from drivers.dialer.sip import sip_lines
+
+        lines = list(sip_lines(d, issei.config.secret("dialer", "sip_password")))
     else:
         from drivers.dialer.v253 import V253Modem
 

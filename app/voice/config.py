@@ -29,6 +29,7 @@ Example::
     backend = "v253"
     ports = ["COM7", "COM8"]          # one modem per line, called in parallel
     profile = "usr5637"               # generic | usr5637 | conexant | zoom3095
+    # backend = "sip": sip_server = "pbx.example.lg.jp:5060", sip_user = "6001", lines = 4
 
     [fax]
     backend = "email"                 # email | efax | drill
@@ -45,6 +46,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -79,8 +81,15 @@ class RadioSettings:
 
 @dataclass
 class DialerSettings:
-    backend: str = "simulator"  # v253 | simulator
+    backend: str = "simulator"  # v253 | sip | simulator
     ports: list[Any] = field(default_factory=list)
+    # backend = "sip": calls through a PBX or SIP trunk (UDP); the password lives in the
+    # keyring (issei secret set dialer sip_password) or ISSEI_DIALER_SIP_PASSWORD
+    sip_server: str = ""  # host[:port], default port 5060
+    sip_user: str = ""
+    sip_domain: str = ""  # default: the server's host
+    sip_register: bool = False  # REGISTER before calling (most trunks accept calls without)
+    lines: int = 1  # simultaneous SIP calls (channels the trunk allows)
     profile: str = "generic"
     country: str = "00"  # T.35 code for AT+GCI: 00 Japan
     max_attempts: int = 3
@@ -176,8 +185,16 @@ def hardware_config(config: Config) -> HardwareConfig:
         raise ConfigError("[radio] port を指定してください（例: COM5、rfc2217://host:port）")
     if not 1 <= r.tx_limit <= 3600 or r.on_air_timeout <= 0:
         raise ConfigError("[radio] tx_limit は 1〜3600 秒、on_air_timeout は正の秒数です")
-    if d.backend not in ("v253", "simulator"):
-        raise ConfigError("[dialer] backend は v253 か simulator です")
+    if d.backend not in ("v253", "sip", "simulator"):
+        raise ConfigError("[dialer] backend は v253・sip・simulator のいずれかです")
+    if d.backend == "sip" and not (d.sip_server and d.sip_user):
+        raise ConfigError("[dialer] backend = \"sip\" には sip_server（PBXのホスト[:ポート]）と"
+                          "sip_user を書いてください")
+    if d.sip_server and not re.fullmatch(r"[A-Za-z0-9.\-]+(:\d{1,5})?", d.sip_server):
+        raise ConfigError(f"[dialer] sip_server「{d.sip_server}」は ホスト名[:ポート] で"
+                          "書いてください（例: pbx.example.lg.jp:5060）")
+    if not 1 <= d.lines <= 64:
+        raise ConfigError("[dialer] lines（同時に発信する回線数）は 1〜64 です")
     if d.backend == "v253" and not d.ports:
         raise ConfigError("[dialer] ports にモデムのポートを1つ以上書いてください")
     if not all(isinstance(p, str) for p in d.ports):

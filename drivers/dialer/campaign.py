@@ -29,7 +29,8 @@ RETRYABLE = frozenset({Outcome.BUSY, Outcome.NO_ANSWER, Outcome.FAILED})
 
 
 class Line(Protocol):
-    """One phone line: a V.253 modem or the simulator. Blocking; one thread uses it."""
+    """One phone line: a V.253 modem, a SIP line (sip.SipLine) or the simulator. Blocking;
+    one thread uses it."""
 
     name: str
     simulated: bool
