@@ -20,11 +20,16 @@ from app.accounts import approval
 from app.accounts.operators import SignedIn, accounts_enabled
 from app.compose import render_all
 from app.compose.text import phrases
-from app.config import Config
+from app.config import Config, status_polling
 from app.db.models import Recipient
 from app.db.session import is_sqlite, make_engine, session_factory, upgrade
 from app.dispatch import notify, outbox
-from app.dispatch.audience import audience_count
+from app.dispatch.audience import (
+    audience_count,
+    audience_languages,
+    single_target,
+    split_languages,
+)
 from app.dispatch.driver import DriverSet
 from app.dispatch.engine import Engine
 from app.domain import (
@@ -60,6 +65,18 @@ class Prepared:
     renditions: list[Rendition]
     audiences: dict[Medium, int] = field(default_factory=dict)  # deliveries per medium
     broadcast: frozenset[Medium] = frozenset()  # one delivery reaches every friend (LINE)
+    # What the approval policy makes of this send, as ``send`` will apply it: "hold" (the
+    # sender alone, with a hold-to-send in the console) or "second" (held until a second
+    # operator approves); the policy rule that decided, and why it differs from the rule's
+    # own requirement (no accounts: nobody could approve, so the sender holds to send).
+    approval: str = "hold"
+    approval_rule: str = ""
+    approval_note: str = ""
+    # ``prepare(by_language=True)``, per-resident media only: targets per language they
+    # receive (the draft's order), and per registered language the message does not carry
+    # (those receive Japanese — the fallback — instead).
+    languages: dict[Medium, dict[str, int]] = field(default_factory=dict)
+    unserved: dict[Medium, dict[str, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[tuple[Medium, Finding]]:
@@ -112,6 +129,7 @@ class Issei:
             listen_url=None if is_sqlite(self.db_engine)
             else notify.psycopg_url(config.database_url),
         )
+        self.engine.configure_status(status_polling(config))
 
     # -- composing -------------------------------------------------------------------------
 
@@ -123,7 +141,9 @@ class Issei:
         ``prepare`` renders the same way, then adds audience and driver findings."""
         return render_all(_with_training(draft, self.is_training(draft.training)))
 
-    def prepare(self, draft: Draft) -> Prepared:
+    def prepare(self, draft: Draft, *, by_language: bool = False) -> Prepared:
+        """Renditions, audience per medium, and the approval the send will need.
+        ``by_language`` (the confirmation): also who receives which language."""
         draft = _with_training(draft, self.is_training(draft.training))
         prepared = Prepared(draft, render_all(draft))
         if draft.recording:  # issue 5: the operator's recording must be in the store
@@ -132,6 +152,7 @@ class Issei:
             check_renditions(self.sessions, draft.recording, prepared.renditions)
         driver_set = self.training_drivers if draft.training else self.drivers
         with self.sessions() as session:
+            _approval_for(session, draft, prepared)
             for medium in draft.media:
                 driver = driver_set.get(medium)
                 if driver is None:
@@ -141,9 +162,15 @@ class Issei:
                     continue
                 if driver.capabilities.broadcast:
                     prepared.broadcast |= {medium}
-                count = audience_count(
-                    session, draft, medium, line_broadcast=driver.capabilities.broadcast
-                )
+                line_broadcast = driver.capabilities.broadcast
+                if by_language and single_target(medium, line_broadcast=line_broadcast) is None:
+                    registered = audience_languages(session, draft, medium)
+                    count = sum(registered.values())
+                    prepared.languages[medium], unserved = split_languages(draft, registered)
+                    if unserved:
+                        prepared.unserved[medium] = unserved
+                else:
+                    count = audience_count(session, draft, medium, line_broadcast=line_broadcast)
                 prepared.audiences[medium] = count
                 if not count:
                     _rendition(prepared, medium).findings.append(
@@ -527,6 +554,18 @@ class Issei:
     @property
     def drill_folder(self) -> Path:
         return self.config.data_dir / "drill"
+
+
+def _approval_for(session: Session, draft: Draft, prepared: Prepared) -> None:
+    """The approval ``send`` will apply to an operator's send of ``draft`` (kept in step
+    with ``Issei.send``: held only when accounts exist and the rule asks for a second)."""
+    rule = approval.requirement_for(session, draft)
+    prepared.approval_rule = rule.name
+    if rule.requirement == approval.SECOND and not accounts_enabled(session):
+        prepared.approval = approval.HOLD
+        prepared.approval_note = "no_accounts"
+    else:
+        prepared.approval = rule.requirement
 
 
 def _rendition(prepared: Prepared, medium: Medium) -> Rendition:

@@ -335,8 +335,8 @@ class ConsoleBridge(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         """A fresh preparation for the confirmation dialog (never a stale preview)."""
-        self.call(self.issei.prepare, draft, on_done=on_done, on_error=on_error,
-                  pool="prepare")
+        self.call(lambda: self.issei.prepare(draft, by_language=True), on_done=on_done,
+                  on_error=on_error, pool="prepare")
 
     # -- sending and watching --------------------------------------------------------------
 
@@ -662,7 +662,8 @@ class ConsoleBridge(QObject):
             from app.db.models import AuditEntry
 
             with self.issei.sessions() as session:
-                problems = audit.verify(session)
+                problems = audit.verify(
+                    session, witness=self.issei.config.data_dir / audit.WITNESS_FILE)
                 total = int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
                 entries = session.scalars(
                     select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()

@@ -34,6 +34,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from widgets.confirm_dialog import press_send
 from widgets.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def e2e_script(plan_file: Path) -> Script:
             dialog_confirm.reject()
             raise RuntimeError("e2e refused: the confirmation is not a drill")
         _step("confirming", title=title, training=True)
-        _click(dialog_confirm.send_button)
+        await press_send(dialog_confirm)  # held as the approval policy asks
         await _until(lambda: window.monitor.message_id is not None, timeout, "the send")
         message_id = window.monitor.message_id
         _step("sent", message_id=message_id)

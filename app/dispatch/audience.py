@@ -171,3 +171,49 @@ def audience_targets(
         return list(fixed_targets(medium, target))
     sub = audience_select(draft, medium).subquery()
     return list(session.scalars(select(sub.c.target).order_by(sub.c.position)))
+
+
+def audience_languages(session: Session, draft: Draft, medium: Medium) -> dict[str, int]:
+    """Distinct targets per *registered* language (a shared address counts once, in the
+    language of its first-registered resident, as ``audience_select`` delivers it).
+
+    ``split_languages`` turns this into what each language receives; the sum is
+    ``audience_count``. Only for media that deliver per resident (``CONTACT_COLUMN``).
+    """
+    column = CONTACT_COLUMN[medium]
+    key = func.lower(column) if medium is Medium.EMAIL else column
+    grouped = (
+        select(func.min(Recipient.id).label("recipient_id"))
+        .where(*_conditions(draft, column))
+        .group_by(key)
+        .subquery()
+    )
+    first = aliased(Recipient)
+    rows = session.execute(
+        select(first.language, func.count())
+        .select_from(grouped)
+        .join(first, first.id == grouped.c.recipient_id)
+        .group_by(first.language)
+    )
+    counts: dict[str, int] = {}
+    for language, n in rows:
+        code = str(language or "ja")
+        counts[code] = counts.get(code, 0) + int(n)
+    return counts
+
+
+def split_languages(
+    draft: Draft, registered: dict[str, int]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(targets per language they receive, in the draft's order; targets per registered
+    language the message does not carry, who receive the fallback — Japanese — instead)."""
+    fallback, languages = delivery_languages(draft)
+    received = dict.fromkeys(languages, 0)
+    unserved: dict[str, int] = {}
+    for code, n in sorted(registered.items(), key=lambda item: (-item[1], item[0])):
+        if code in received:
+            received[code] += n
+        else:
+            received[fallback] += n
+            unserved[code] = unserved.get(code, 0) + n
+    return received, unserved

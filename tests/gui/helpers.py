@@ -7,14 +7,17 @@ import time
 from collections.abc import Awaitable, Callable
 
 import qasync
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.config import Config
 from app.db.models import Recipient, RecipientCategory
 from app.service import Issei
 from widgets.app import ConsoleRuntime
+from widgets.confirm_dialog import ConfirmDialog, HoldButton
 from widgets.main_window import MainWindow
 from widgets.style import apply_app_style
 
@@ -39,6 +42,19 @@ def add_test_residents(issei: Issei) -> None:
 
 
 Script = Callable[[ConsoleRuntime, MainWindow], Awaitable[int]]
+
+
+def hold_to_send(qtbot: QtBot, dialog: ConfirmDialog | None) -> None:
+    """Operate 配信する as the approval policy asks: press and hold until the hold-to-send
+    fires (a plain click for an approval request), then let go."""
+    assert dialog is not None
+    button = dialog.send_button
+    if not isinstance(button, HoldButton):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        return
+    qtbot.mousePress(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: button.fired, timeout=button.hold_ms + 5000)
+    qtbot.mouseRelease(button, Qt.MouseButton.LeftButton)
 
 
 def run_console_script(qapp: QApplication, config: Config, script: Script) -> ConsoleRuntime:

@@ -13,6 +13,7 @@ from app.config import Config, load_config
 from app.domain import Medium
 from tests.gui.helpers import add_test_residents, eventually, run_console_script
 from widgets.app import ConsoleRuntime
+from widgets.confirm_dialog import press_send
 from widgets.main_window import MainWindow
 
 
@@ -45,7 +46,11 @@ def test_confirmation_shows_training_counts_and_needs_a_deliberate_click(
         n = prepared.audiences[medium]
         assert n > 0
         assert dialog.count_labels[medium.value].text() == f"{n:,} 件"
-        assert "OK" in dialog.finding_labels[medium.value].text()
+        result = dialog.finding_labels[medium.value].text()
+        if medium in prepared.unserved:  # the sample list has residents reading English …
+            assert result.startswith("⚠") and "には日本語で届きます" in result
+        else:
+            assert "OK" in result
     # 配信する is enabled but never the default: Enter and Esc land on キャンセル.
     assert dialog.send_button.isEnabled()
     assert not dialog.send_button.isDefault()
@@ -145,7 +150,7 @@ def test_full_send_through_the_ui_reaches_done(qapp: QApplication, config: Confi
         dialog = window.confirm_dialog
         assert dialog is not None and dialog.training
         expected = {m.value: n for m, n in dialog.prepared.audiences.items()}
-        dialog.send_button.click()
+        await press_send(dialog)  # the policy's hold-to-send
         await eventually(lambda: window.monitor.message_id is not None)
         await eventually(lambda: window.monitor.done, timeout=60)
         counts = window.monitor.progress_model.counts()

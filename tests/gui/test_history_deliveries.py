@@ -22,6 +22,7 @@ from app.db.models import Delivery, Message, Recipient
 from app.domain import Draft, Medium, Urgency
 from app.events import DeliveryProgress
 from app.main import build
+from tests.gui.helpers import hold_to_send
 from widgets.bridge import ConsoleBridge
 from widgets.deliveries import PAGE_SIZE, DeliveriesDialog, DeliveryRole
 from widgets.errors import ErrorReporter
@@ -38,7 +39,7 @@ def _send(qtbot: QtBot, window: MainWindow, title: str) -> str:
     qtbot.waitUntil(lambda: window.confirm_dialog is not None
                     and window.confirm_dialog.prepared.draft.title == title, timeout=5000)
     assert window.confirm_dialog is not None
-    qtbot.mouseClick(window.confirm_dialog.send_button, Qt.MouseButton.LeftButton)
+    hold_to_send(qtbot, window.confirm_dialog)
     qtbot.waitUntil(lambda: window.monitor.message_id is not None
                     and window.monitor.title_label.text().endswith(title), timeout=5000)
     message_id = window.monitor.message_id

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from app.db.models import Delivery
 from app.events import DeliveryProgress, MediumCounts
+from tests.gui.helpers import hold_to_send
 from widgets.main_window import MainWindow
 from widgets.models import MediaProgressModel, ProgressRole
 
@@ -26,7 +27,7 @@ def _queue_a_send(qtbot: QtBot, window: MainWindow) -> str:
     window.open_confirmation()
     qtbot.waitUntil(lambda: window.confirm_dialog is not None, timeout=5000)
     assert window.confirm_dialog is not None
-    qtbot.mouseClick(window.confirm_dialog.send_button, Qt.MouseButton.LeftButton)
+    hold_to_send(qtbot, window.confirm_dialog)
     qtbot.waitUntil(lambda: window.monitor.message_id is not None, timeout=5000)
     message_id = window.monitor.message_id
     assert message_id is not None
