@@ -15,11 +15,11 @@ from typing import Any
 
 from app.accounts import cli as accounts_cli
 from app.config import ConfigError, load_config
-from app.domain import Draft, parse_category, parse_media, parse_urgency
+from app.domain import Draft, Severity, parse_category, parse_media, parse_urgency
 from app.events import DeliveryProgress, Event, MediumCounts
 from app.logs import setup_logging
 from app.main import open_issei
-from app.service import Issei
+from app.service import FollowUp, Issei
 
 log = logging.getLogger("issei.cli")
 
@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     correct.add_argument("message_id")
     correct.add_argument("--body", required=True, help="訂正の本文（もとの内容は自動で引用）")
     correct.add_argument("--title", help="訂正後の件名（省略時はもとの件名）")
+    correct.add_argument(
+        "--translation", action="append", default=[], metavar="LANG=FILE",
+        help="外国語の訂正文（例: en=correction_en.txt、複数可）。UTF-8 のテキストで、"
+             "1行目が件名（空行ならもとの件名）、2行目から本文",
+    )
     correct.add_argument("--wait", action="store_true")
     correct.add_argument("--json", action="store_true")
 
@@ -214,17 +219,103 @@ async def _run_send(issei: Issei, args: argparse.Namespace) -> int:
     return _exit_code(data)
 
 
+def read_translations(specs: list[str]) -> dict[str, tuple[str, str]]:
+    """``--translation LANG=FILE`` (repeatable): language -> (title, body). The file is UTF-8
+    text (a BOM is allowed): the first line is the title (empty: the original's), the rest
+    the body. Anything unusable is refused with a Japanese message naming the file."""
+    from app.translation.languages import BY_CODE, SOURCE, label
+
+    out: dict[str, tuple[str, str]] = {}
+    for spec in specs:
+        code, sep, name = spec.partition("=")
+        code = code.strip()
+        if not sep or not code or not name.strip():
+            raise ValueError(
+                f"--translation は「言語コード=ファイル」の形で指定してください（{spec}）")
+        if code == SOURCE:
+            raise ValueError("日本語の訂正文は --body で指定してください")
+        if code not in BY_CODE:
+            raise ValueError(f"言語コード「{code}」は扱えません（使えるコード: "
+                             f"{', '.join(BY_CODE)}）")
+        name_ja = label(code)
+        if code in out:
+            raise ValueError(f"{name_ja}（{code}）の訂正文が2回指定されています")
+        path = Path(name.strip())
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ValueError(f"{name_ja}の訂正文のファイルが見つかりません: {path}") from None
+        except UnicodeDecodeError:
+            raise ValueError(f"{name_ja}の訂正文のファイルは UTF-8 で保存してください: "
+                             f"{path}") from None
+        except OSError as exc:
+            raise ValueError(f"{name_ja}の訂正文のファイルが読めません: {path}"
+                             f"（{exc.strerror or exc}）") from None
+        title, _newline, body = text.replace("\r\n", "\n").partition("\n")
+        if not body.strip():
+            raise ValueError(f"{name_ja}の訂正文（{path}）に本文がありません。"
+                             "1行目に件名、2行目から本文を書いてください")
+        out[code] = (title.strip(), body.strip())
+    return out
+
+
+def follow_up_warnings(prepared: FollowUp) -> list[dict[str, Any]]:
+    """The warnings the correction dialog shows (確認してください), once each: above all,
+    residents of a language the follow-up does not carry get it in Japanese."""
+    from app.translation.languages import label
+
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for rendition in prepared.renditions:
+        for finding in rendition.findings:
+            if finding.severity is not Severity.WARNING:
+                continue
+            per_rendition = not finding.code.startswith("translation_")
+            text = (f"{rendition.medium.value}（{label(rendition.language)}）: {finding.message}"
+                    if per_rendition else finding.message)
+            if text in seen:
+                continue
+            seen.add(text)
+            out.append({"code": finding.code, "message": text,
+                        "medium": rendition.medium.value if per_rendition else None,
+                        "language": rendition.language if per_rendition else None})
+    return out
+
+
+def _carried_languages(prepared: FollowUp) -> set[str]:
+    return {r.language for r in prepared.before} | {
+        language for by_language in prepared.received.values() for language in by_language}
+
+
 async def _run_follow_up(issei: Issei, args: argparse.Namespace) -> int:
+    from app.translation.languages import label
+
     try:
         if args.verb == "correct":
-            message_id = issei.correct(args.message_id, args.body, title=args.title)
+            translations = read_translations(args.translation)
+            prepared = issei.prepare_correction(args.message_id, args.body, title=args.title,
+                                                translations=translations)
+            extra = sorted(set(translations) - _carried_languages(prepared))
+            if extra:
+                names = "・".join(label(code) for code in extra)
+                raise ValueError(f"もとの配信は{names}（{', '.join(extra)}）で送っていないため、"
+                                 f"{names}の訂正文は使えません")
+            warnings = follow_up_warnings(prepared)
+            message_id = issei.correct(args.message_id, args.body, title=args.title,
+                                       translations=translations)
         else:
+            warnings = follow_up_warnings(
+                issei.prepare_cancellation(args.message_id, reason=args.reason))
             message_id = issei.cancel(args.message_id, reason=args.reason)
     except ValueError as exc:  # SendRefusedError included
         return _invalid(str(exc), args.json)
+    if not args.json:
+        for warning in warnings:
+            print(f"注意: {warning['message']}", file=sys.stderr)
     if args.wait:
         await _deliver(issei, message_id, quiet=args.json)
     data = status_json(issei, message_id)
+    data["warnings"] = warnings
     _emit(data, args.json)
     return _exit_code(data) if args.wait else EXIT_OK
 
@@ -337,7 +428,8 @@ async def _run(args: argparse.Namespace) -> int:
                     print(f"監査ログを書き出しました: {args.file}")
                 return EXIT_OK if not problems else EXIT_INVALID
             with issei.sessions() as session:
-                problems = audit.verify(session)
+                problems = audit.verify(
+                    session, witness=issei.config.data_dir / audit.WITNESS_FILE)
             for p in problems:
                 print(p)
             print("監査ログに問題はありません" if not problems else f"{len(problems)} 件の問題")

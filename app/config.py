@@ -76,6 +76,47 @@ class Config:
         return read_secret(medium, name)
 
 
+# [channels.sms] keys read by the engine's delivery-status polling, not by the SMS driver.
+STATUS_KEYS = ("status_poll_seconds", "status_max_age_hours", "status_page_size")
+
+
+@dataclass(frozen=True)
+class StatusPolling:
+    """How the engine asks the SMS provider whether sent messages arrived."""
+
+    poll_seconds: float = 30.0  # between rounds
+    max_age_hours: float = 24.0  # a delivery still "sent" after this is no longer asked about
+    page_size: int = 500  # provider references asked per round (Twilio pages hold up to 1000)
+
+
+_STATUS_LIMITS: dict[str, tuple[str, type, float, float, str]] = {
+    "status_poll_seconds": ("poll_seconds", float, 1, 3600, "秒"),
+    "status_max_age_hours": ("max_age_hours", float, 1, 168, "時間"),
+    "status_page_size": ("page_size", int, 1, 1000, "件"),
+}
+
+
+def status_polling(config: Config) -> StatusPolling:
+    """The status-polling settings from ``[channels.sms]``; a wrong type or a value out of
+    range is refused in Japanese with the key and the allowed range."""
+    table = config.channels.get("sms") or {}
+    values: dict[str, Any] = {}
+    for key, (name, kind, low, high, unit) in _STATUS_LIMITS.items():
+        if key not in table:
+            continue
+        value = table[key]
+        number = (not isinstance(value, bool) and isinstance(value, int | float)
+                  and (kind is float or isinstance(value, int)))
+        if not number or not low <= value <= high:
+            kind_ja = "整数" if kind is int else "数値"
+            raise ConfigError(
+                f"[channels.sms] {key}: {low:g}〜{high:g}{unit}の{kind_ja}で指定してください"
+                f"（{value!r}）"
+            )
+        values[name] = kind(value)
+    return StatusPolling(**values)
+
+
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("issei", appauthor=False))
 
@@ -181,5 +222,6 @@ def _validate(config: Config) -> None:
         raise ConfigError("[channels.email] recipients_per_transaction は 1〜1000 です")
     if not 1 <= config.email.connections <= 64:
         raise ConfigError("[channels.email] connections は 1〜64 です")
+    status_polling(config)
     if not config.database_url.startswith(("sqlite", "postgresql")):
         raise ConfigError("[database] url は sqlite:/// か postgresql:// で始まる必要があります")

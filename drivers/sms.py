@@ -19,7 +19,7 @@ import httpx
 
 from app.compose import sms as sms_compose
 from app.compose.sms import TWILIO_BODY_LIMIT, PhoneNumberError, to_e164
-from app.config import Config
+from app.config import STATUS_KEYS, Config
 from app.dispatch.driver import BatchJob, BatchResult, Capabilities, Outcome, Target, TargetResult
 from app.dispatch.ratelimit import TokenBucket
 from app.dispatch.status import StatusUpdate
@@ -54,7 +54,9 @@ class SmsSettings:
 
     @classmethod
     def from_config(cls, config: Config) -> SmsSettings:
-        return parse_channel(cls, config.channels.get("sms"), "sms")
+        table = {k: v for k, v in (config.channels.get("sms") or {}).items()
+                 if k not in STATUS_KEYS}  # the engine's status polling reads these
+        return parse_channel(cls, table, "sms")
 
 
 # Twilio message status → our delivery state (message-resource#message-status-values).

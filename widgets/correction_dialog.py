@@ -9,11 +9,12 @@ closes the dialog with the typed text): only a deliberate click on the 訓練/�
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -35,11 +37,12 @@ from app.service import FollowUp
 from widgets import style
 from widgets.bridge import ConsoleBridge
 from widgets.labels import language_label, medium_label
-from widgets.previews import payload_text
+from widgets.previews import payload_text, with_link_shown
 
 CORRECTION = "correction"
 CANCELLATION = "cancellation"
 PREPARE_DELAY_MS = 250  # after the last keystroke
+DIFF_LIMIT = 20_000  # characters; a longer text is compared without highlighting
 
 
 def resident_text(payload: Mapping[str, object]) -> str:
@@ -53,6 +56,37 @@ def resident_text(payload: Mapping[str, object]) -> str:
     if "body" in payload and "subject" not in payload and isinstance(payload["body"], str):
         return payload["body"]
     return payload_text(payload)
+
+
+def changed_spans(before: str, after: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character ranges that differ: removed or replaced in ``before``, new in ``after`` (what
+    the operator's eye must find between the sent text and the correction)."""
+    if len(before) + len(after) > DIFF_LIMIT:
+        return [], []
+    removed: list[tuple[int, int]] = []
+    added: list[tuple[int, int]] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "delete") and i2 > i1:
+            removed.append((i1, i2))
+        if tag in ("replace", "insert") and j2 > j1:
+            added.append((j1, j2))
+    return removed, added
+
+
+def _highlight(view: QPlainTextEdit, spans: list[tuple[int, int]], colour: str) -> None:
+    selections = []
+    fmt = QTextCharFormat()
+    fmt.setBackground(QColor(colour))
+    for start, end in spans:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor  # type: ignore[attr-defined]
+        selection.format = fmt  # type: ignore[attr-defined]
+        selections.append(selection)
+    view.setExtraSelections(selections)
 
 
 class CorrectionDialog(QDialog):
@@ -75,6 +109,8 @@ class CorrectionDialog(QDialog):
         self.setWindowTitle(
             (self.tr("訂正を送る") if correcting else self.tr("取消を送る")) + " " + mark)
         self.setMinimumSize(900, 640)
+        screen = self.screen().availableGeometry()  # room for the three columns when there is
+        self.resize(min(1180, screen.width() - 40), min(760, screen.height() - 60))
 
         layout = QVBoxLayout(self)
         self.mode_label = QLabel()
@@ -102,6 +138,7 @@ class CorrectionDialog(QDialog):
         layout.addWidget(original)
 
         self.title_edit = QLineEdit(summary.title)
+        self.title_edit.setCursorPosition(0)  # a long title shows its beginning
         self.title_edit.setAccessibleName(self.tr("訂正後の件名"))
         self.body_edit = QPlainTextEdit(summary.body)
         self.body_edit.setAccessibleName(self.tr("訂正後の本文"))
@@ -166,6 +203,10 @@ class CorrectionDialog(QDialog):
         pick.addWidget(QLabel(self.tr("言語")))
         pick.addWidget(self.language_combo)
         pick.addStretch(1)
+        self.diff_legend = QLabel(
+            self.tr("色の付いた所が変わります（赤: 送った文面、黄: これから送る文面）"))
+        self.diff_legend.setObjectName("muted")
+        self.diff_legend.setWordWrap(True)
         self.before_view = QPlainTextEdit()
         self.before_view.setReadOnly(True)
         self.before_view.setAccessibleName(self.tr("送った文面（訂正前）"))
@@ -187,6 +228,7 @@ class CorrectionDialog(QDialog):
         compare_layout = QVBoxLayout(compare_widget)
         compare_layout.setContentsMargins(0, 0, 0, 0)
         compare_layout.addLayout(pick)
+        compare_layout.addWidget(self.diff_legend)
         compare_layout.addWidget(compare, 1)
         if correcting:
             split = QSplitter()
@@ -364,8 +406,14 @@ class CorrectionDialog(QDialog):
             after = self._rendition(self.follow_up.renditions, medium, "ja")
             note = self.tr("（{language}の訂正文がないため、日本語が届きます）\n\n").format(
                 language=language_label(language))
-        self.before_view.setPlainText(resident_text(before.payload) if before else "")
-        self.after_view.setPlainText(note + (resident_text(after.payload) if after else ""))
+        link = self.tr("［ホームページの記事のURL］")  # not known before the post is made
+        before_text = resident_text(before.payload) if before else ""
+        after_text = note + (with_link_shown(resident_text(after.payload), link) if after else "")
+        self.before_view.setPlainText(before_text)
+        self.after_view.setPlainText(after_text)
+        removed, added = changed_spans(before_text, after_text)
+        _highlight(self.before_view, removed, style.ERROR_BG)
+        _highlight(self.after_view, added, style.WARN_BG)
 
     # -- sending ----------------------------------------------------------------------------
 

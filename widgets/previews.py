@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent, QTextCursor, QTextOption
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QShowEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.compose.links import PLACEHOLDER
 from app.domain import Finding, Medium, Rendition, Severity
 from app.service import Prepared
 from app.translation.languages import SOURCE
@@ -403,6 +404,31 @@ def _set(label: QLabel, text: str) -> None:
         label.setText(text)
 
 
+def with_link_shown(text: str, link_text: str) -> str:
+    """The website's permalink is not known before the post is made: the rendition carries a
+    placeholder URL, which would read as a real (wrong) address; the preview names it."""
+    return text.replace(PLACEHOLDER, link_text)
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in … when it does not fit. A plain unwrapped QLabel asks for its
+    whole text's width, and a long excerpt then widened the whole main window."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(0, super().sizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                              rect.width())
+        painter = QPainter(self)
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(),
+                                  self.isEnabled(), shown, QPalette.ColorRole.WindowText)
+
+
 def _scrolled(inner: QWidget, background: str) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
@@ -454,9 +480,10 @@ class XPreview(MediumPreview):
     def show_rendition(self, rendition: Rendition) -> None:
         raw = rendition.payload.get("posts", [])
         posts = [p for p in raw if isinstance(p, dict)] if isinstance(raw, list) else []
+        link_text = self.tr("［ホームページの記事のURL］")
         for i, post in enumerate(posts):
             card, text, count = self._post(i)
-            _set(text, str(post.get("text", "")))
+            _set(text, with_link_shown(str(post.get("text", "")), link_text))
             weighted = post.get("weighted_length")
             label = (self.tr("{n}／{limit}（全角は2と数えます）").format(n=weighted, limit=X_LIMIT)
                      if isinstance(weighted, int) else "")
@@ -497,7 +524,7 @@ class SmsPreview(MediumPreview):
         bubble_layout.setContentsMargins(12, 8, 12, 8)
         self.text_label = _text_label("color: #111; font-size: 11pt;")
         bubble_layout.addWidget(self.text_label)
-        bubble.setMaximumWidth(420)
+        bubble.setMaximumWidth(560)  # a phone is narrower; a short preview pane is too
         self.meter_label = _text_label(f"color: {style.MUTED}; font-size: 9pt;")
         layout.addWidget(sender)
         layout.addWidget(bubble, 0, Qt.AlignmentFlag.AlignLeft)
@@ -507,7 +534,8 @@ class SmsPreview(MediumPreview):
 
     def show_rendition(self, rendition: Rendition) -> None:
         payload = rendition.payload
-        _set(self.text_label, str(payload.get("body", "")))
+        _set(self.text_label, with_link_shown(str(payload.get("body", "")),
+                                              self.tr("［ホームページの記事のURL］")))
         parts, units = payload.get("parts"), payload.get("units")
         cost, currency = payload.get("cost_per_recipient"), payload.get("currency", "")
         _set(self.meter_label, self.tr(
@@ -586,9 +614,11 @@ class WebsitePreview(MediumPreview):
         self.article.setUndoRedoEnabled(False)
         self.article.setFrameShape(QFrame.Shape.NoFrame)
         self.article.setStyleSheet("QTextEdit { background: white; padding: 4px 8px; }")
-        self.excerpt_label = _text_label(f"color: {style.MUTED}; font-size: 9pt;"
+        self.excerpt_label = ElidedLabel()  # one line: the article keeps the room
+        self.excerpt_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.excerpt_label.setStyleSheet(f"border: none; background: transparent;"
+                                         f" color: {style.MUTED}; font-size: 9pt;"
                                          " padding: 2px 12px 4px 12px;")
-        self.excerpt_label.setWordWrap(False)  # one line: the article keeps the room
         layout.addWidget(bar)
         layout.addWidget(self.title_label)
         layout.addWidget(self.article, 1)

@@ -13,9 +13,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from app.domain import Medium, Urgency
+from widgets.confirm_dialog import ConfirmDialog, HoldButton, press_send
 from widgets.deliveries import DeliveryRole
 from widgets.main_window import COMPOSE_TAB, HISTORY_TAB, TRIGGERS_TAB, MainWindow
 
@@ -34,6 +37,7 @@ NAMES = ["01-empty.png", "02-composing.png", "03-confirm.png", "04-sending.png",
          "09-preview-english.png", "10-history.png", "11-deliveries.png",
          "12-template-editor.png", "13-triggers.png", "14-voice-recording.png",
          "15-reading-correction.png", "16-jalert-alarm.png"]
+HOLD_NAME = "03b-confirm-hold.png"  # 配信する held half-way (the fill), then let go
 READING_TEXT = "月見里地区に避難指示を発令しました。"
 # The 自動配信 tab replays official JMA samples (from the source tree; skipped elsewhere).
 JMA_SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "jma" / "samples"
@@ -74,6 +78,22 @@ def save(widget: QWidget, path: Path) -> Path:
     return path
 
 
+async def hold_screenshot(dialog: ConfirmDialog, path: Path) -> Path:
+    """The hold-to-send half-way: press 配信する, grab when the fill is past half, let go
+    (which sends nothing; the tour's real send holds again)."""
+    button = dialog.send_button
+    if not isinstance(button, HoldButton):
+        return save(dialog, path)
+    centre = QPoint(button.width() // 2, button.height() // 2)
+    QTest.mousePress(button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    try:
+        await wait_until(lambda: button.progress >= 0.55)
+        return save(dialog, path)
+    finally:
+        QTest.mouseRelease(button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           centre)
+
+
 async def take_screenshots(window: MainWindow, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
@@ -102,8 +122,9 @@ async def take_screenshots(window: MainWindow, folder: Path) -> list[Path]:
         raise RuntimeError("screenshot tour refused: the draft is not a drill")
     await settle()
     paths.append(save(dialog, folder / NAMES[2]))
+    paths.append(await hold_screenshot(dialog, folder / HOLD_NAME))
 
-    dialog.send_button.click()
+    await press_send(dialog)  # held as the approval policy asks
     await wait_until(lambda: window.monitor.message_id is not None)
     await settle(0.05)
     paths.append(save(window, folder / NAMES[3]))
@@ -198,6 +219,9 @@ async def take_screenshots(window: MainWindow, folder: Path) -> list[Path]:
     paths.append(save(editor, folder / NAMES[11]))
     editor.accept()
     paths.extend(await voice_screenshots(window, folder))
+    from widgets.media_screenshots import media_screenshots  # it imports this module
+
+    paths.extend(await media_screenshots(window, folder))
     return paths
 
 

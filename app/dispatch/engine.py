@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.compose import links as link_compose
+from app.config import StatusPolling
 from app.db.models import utcnow
 from app.dispatch import checkpoint, links, notify, outbox, status
 from app.dispatch.driver import (
@@ -41,8 +42,10 @@ T = TypeVar("T")
 IDLE_POLL_SECONDS = 1.0
 PROGRESS_INTERVAL_SECONDS = 0.1
 RECOVER_INTERVAL_SECONDS = 2.0
-STATUS_POLL_SECONDS = 30.0  # SMS delivery receipts: how often the provider is asked
-STATUS_MAX_AGE_HOURS = 24.0  # a delivery still "sent" after this is no longer asked about
+# SMS delivery receipts: how often the provider is asked, and a delivery still "sent" after
+# this many hours is no longer asked about ([channels.sms] status_* overrides both)
+STATUS_POLL_SECONDS = StatusPolling.poll_seconds
+STATUS_MAX_AGE_HOURS = StatusPolling.max_age_hours
 LINK_POLL_SECONDS = 0.1  # while a length-limited medium waits for the website's permalink
 
 
@@ -113,9 +116,18 @@ class Engine:
         self._link_deadlines: dict[str, float] = {}
         self._website_recorded = asyncio.Event()  # replaced after each set: wakes all waiters
         self.status_poll_seconds = STATUS_POLL_SECONDS
-        self.status_page = 500  # provider references asked per medium and round
+        self.status_page = StatusPolling.page_size  # references asked per medium and round
         self._status_cursor: dict[tuple[bool, Medium], int] = {}
         self.status_max_age_hours = STATUS_MAX_AGE_HOURS
+
+    def configure_status(self, settings: StatusPolling) -> None:
+        """Delivery-status polling from ``[channels.sms]`` (``status_poll_seconds``,
+        ``status_max_age_hours``, ``status_page_size``)."""
+        self.status_poll_seconds = settings.poll_seconds
+        self.status_max_age_hours = settings.max_age_hours
+        if settings.page_size != self.status_page:
+            self._status_cursor.clear()  # a cursor of the old page size would skip or repeat
+        self.status_page = settings.page_size
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()

@@ -105,13 +105,18 @@ def test_screenshots_render_the_main_states(tmp_path: Path) -> None:
     result = _issei("--screenshots", str(folder), tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in folder.glob("*.png"))
-    assert names == ["01-empty.png", "02-composing.png", "03-confirm.png", "04-sending.png",
+    assert names == ["01-empty.png", "02-composing.png", "03-confirm.png",
+                     "03b-confirm-hold.png", "04-sending.png",
                      "05-done.png", "06-error.png", "07-template-form.png",
                      "08-translation-review.png", "09-preview-english.png", "10-history.png",
                      "11-deliveries.png", "12-template-editor.png", "13-triggers.png",
                      "14-voice-recording.png", "15-reading-correction.png",
                      "16-jalert-alarm.png", "20-signin.png", "21-approvals.png",
-                     "22-audit.png", "23-secrets.png", "24-database-lost.png"]
+                     "22-audit.png", "23-secrets.png", "24-database-lost.png",
+                     "25-policy-editor.png", "26-operators.png", "27-departments.png",
+                     "30-preview-x.png", "31-preview-sms.png", "32-preview-push.png",
+                     "33-preview-website.png", "34-correction-opened.png",
+                     "35-correction-edited.png"]
     for path in folder.glob("*.png"):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
     # The tour sends a drill: the drill sink got it, nothing else could have.

@@ -8,6 +8,7 @@ import asyncio
 import socket
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,13 @@ from drivers.drill import DrillSink
 from drivers.website import WebsiteSettings
 from tests.helpers import make_config, with_issei
 from tests.peers.twilio_peer import TwilioPeer
+from tests.peers.wordpress_peer import (
+    CATEGORY_SLUG,
+    EDITOR,
+    PostsValidator,
+    WordPressPeer,
+    wordpress_site,
+)
 from tests.peers.x_peer import XPeer
 
 SID = "AC" + "b2" * 16
@@ -197,6 +205,50 @@ def test_spec_checked_x_and_sms_requests_carry_the_permalink(
     assert sms["body"].endswith(link) and "詳細はこちら→" in sms["body"]
     twilio.assert_clean()
     x_peer.assert_clean()
+
+
+def test_x_and_sms_carry_the_permalink_the_real_wordpress_returned(
+    tmp_path: Path, twilio: TwilioPeer, x_peer: XPeer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Debian's WordPress behind the proxy that validates every request against the schema the
+    # site serves; X and Twilio are the spec-validated peers.
+    with contextmanager(wordpress_site)() as site, \
+            WordPressPeer(site, PostsValidator(site)) as wordpress:
+        config = _real_config(tmp_path, wordpress.base_url, twilio, x_peer,
+                              monkeypatch, wait=20.0)
+        config.channels["website"].update(username=EDITOR, category=CATEGORY_SLUG)
+        monkeypatch.setenv("ISSEI_WEBSITE_APPLICATION_PASSWORD", site.passwords[EDITOR])
+
+        async def body(issei: Issei) -> str:
+            _add_phones(issei, "090-1111-2222", "090-3333-4444")
+            message_id = issei.send(replace(LONG, media=(Medium.WEBSITE, Medium.X,
+                                                         Medium.SMS)))
+            await issei.engine.run(until_idle=True)
+            counts = issei.counts(message_id)
+            assert all(c.sent == c.total > 0 for c in counts.values()), counts
+            return message_id
+
+        message_id = with_issei(config, body)
+        [created] = wordpress.created
+        wordpress.assert_clean()
+        link = created.answer["link"]
+        # WordPress's own permalink (its pretty structure, its host), not the proxy's address
+        assert link.startswith(site.base_url + "/") and "/issei-" in link, link
+        assert link.endswith("/") and site.base_url != wordpress.base_url
+    (x_text,) = [p["text"] for p in x_peer.posts.values()]
+    assert x_text.endswith(f"詳細はこちら {link}")
+    assert weighted_length(x_text) <= 280
+    bodies = sorted(m["body"] for m in twilio.messages.values())
+    assert len(bodies) == 2 and all(b.endswith(f"詳細はこちら→{link}") for b in bodies)
+    assert links.PLACEHOLDER not in repr(bodies) + x_text
+    twilio.assert_clean()
+    x_peer.assert_clean()
+
+    async def ledger(issei: Issei) -> None:  # the ledger keeps the text that was sent
+        assert _stored(issei, message_id, Medium.X)["posts"][0]["text"] == x_text
+        assert _stored(issei, message_id, Medium.SMS)["body"] == bodies[0]
+
+    with_issei(config, ledger)
 
 
 def test_a_dead_website_does_not_hold_sms_beyond_the_wait(
