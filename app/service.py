@@ -139,7 +139,10 @@ class Issei:
     def render(self, draft: Draft) -> list[Rendition]:
         """The renditions alone (no audience, no database): cheap enough for every keystroke.
         ``prepare`` renders the same way, then adds audience and driver findings."""
-        return render_all(_with_training(draft, self.is_training(draft.training)))
+        from app.voice.tts import analysed_sentences_only  # numpy: not at start-up
+
+        with analysed_sentences_only():  # the background prepare analyses the rest
+            return render_all(_with_training(draft, self.is_training(draft.training)))
 
     def prepare(self, draft: Draft, *, by_language: bool = False) -> Prepared:
         """Renditions, audience per medium, and the approval the send will need.

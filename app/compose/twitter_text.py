@@ -14,6 +14,7 @@ needs one of :data:`TLDS` or any two-letter ASCII country code.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -160,7 +161,15 @@ def _weight(code_point: int, config: TextConfig) -> int:
 
 
 def parse(text: str, config: TextConfig = V3) -> ParsedText:
-    """twitter-text ``parseTweet``: the weighted length and whether X accepts the text."""
+    """twitter-text ``parseTweet``: the weighted length and whether X accepts the text.
+
+    Memoised: the X renderer weighs the same sentences and prefixes again on every keystroke
+    (shortening and threading try sentence after sentence), and only the edited one is new."""
+    return _parse(text, config)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse(text: str, config: TextConfig) -> ParsedText:
     if not text:
         return ParsedText(0, False, 0, 0, 0)
     normal = unicodedata.normalize("NFC", text)
@@ -168,6 +177,7 @@ def parse(text: str, config: TextConfig = V3) -> ParsedText:
     emoji = ({m.start(): m.end() for m in EMOJI.finditer(normal)}
              if config.emoji_parsing else {})
     limit = config.max_weighted_length * config.scale
+    weights = _weights(config)
     total = 0
     utf16 = 0
     valid = True
@@ -177,19 +187,29 @@ def parse(text: str, config: TextConfig = V3) -> ParsedText:
         if i in urls:
             end = urls[i]
             total += config.transformed_url_length * config.scale
+            utf16 += _utf16(normal[i:end])
+            bad = any(c in INVALID_CHARS for c in normal[i:end])
         elif i in emoji:
             end = emoji[i]
             total += config.default_weight
+            utf16 += _utf16(normal[i:end])
+            bad = any(c in INVALID_CHARS for c in normal[i:end])
         else:
             end = i + 1
             char = normal[i]
+            code_point = ord(char)
             # twitter-text weighs a surrogate pair by its high surrogate (outside every range)
-            total += _weight(ord(char) if ord(char) <= 0xFFFF else 0xD800, config)
-        utf16 += _utf16(normal[i:end])
+            weight = weights.get(code_point)
+            if weight is None:
+                weight = weights[code_point] = _weight(
+                    code_point if code_point <= 0xFFFF else 0xD800, config)
+            total += weight
+            utf16 += 1 if code_point <= 0xFFFF else 2
+            bad = char in INVALID_CHARS
         if valid:
             # as twitter-text: the text stays valid up to the first unit over the limit or
             # the first invalid character; the valid range ends just before it
-            valid = total <= limit and not any(c in INVALID_CHARS for c in normal[i:end])
+            valid = total <= limit and not bad
             if valid:
                 valid_end = utf16 - 1
         i = end
@@ -202,6 +222,14 @@ def parse(text: str, config: TextConfig = V3) -> ParsedText:
         valid_range_end=valid_end + offset,
         display_range_end=_utf16(text) - 1,
     )
+
+
+_WEIGHTS: dict[TextConfig, dict[int, int]] = {}
+
+
+def _weights(config: TextConfig) -> dict[int, int]:
+    """The weight of each code point met so far under ``config`` (filled as characters come)."""
+    return _WEIGHTS.setdefault(config, {})
 
 
 def _utf16(text: str) -> int:

@@ -69,7 +69,12 @@ def reading_of(text: str) -> tuple[str, Finding | None]:
     from app.voice.tts import TTSError, default_speaker
 
     try:
-        return default_speaker().reading(text), None
+        speaker = default_speaker()
+        reading = speaker.reading(text)
+        if speaker.pending(text):  # typing: the edited sentence is analysed in the background
+            return reading, Finding(Severity.OK, "reading_pending",
+                                    "読みを確認しています（入力中の文は書いたとおり表示）")
+        return reading, None
     except TTSError as exc:
         return "", Finding(Severity.WARNING, "tts_unavailable",
                            f"読みを確認できません（{exc}）")

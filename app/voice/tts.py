@@ -12,6 +12,7 @@ speed), in memory and as WAV files, because the same 定型文 is spoken night a
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import io
 import logging
@@ -20,6 +21,7 @@ import threading
 import unicodedata
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -108,6 +110,25 @@ def check_reading(reading: str) -> str:
     return kana
 
 
+# While set (on the console's keystroke path only), a sentence not analysed yet is not
+# analysed: its written text stands in for its reading until the console's background
+# prepare, which renders in full, fills the cache a moment later. The send always renders
+# in full. The front end is pure Python after MeCab (≈ 0.1 ms a character), so a long
+# sentence being typed would otherwise cost tens of milliseconds on every key.
+_ANALYSED_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("analysed_only",
+                                                                      default=False)
+PENDING_POS = "未解析"
+
+
+@contextlib.contextmanager
+def analysed_sentences_only() -> Iterator[None]:
+    token = _ANALYSED_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _ANALYSED_ONLY.reset(token)
+
+
 class Speaker:
     def __init__(self, cache_dir: Path | None = None,
                  user_dict: UserDictionary | None = None, speed: float = 1.0) -> None:
@@ -164,6 +185,9 @@ class Speaker:
                 cached = self._sentences.get(key)
                 if cached is not None:
                     self._sentences.move_to_end(key)
+            if cached is None and _ANALYSED_ONLY.get():
+                features.append({"string": sentence, "pron": sentence, "pos": PENDING_POS})
+                continue
             if cached is None:
                 cached = tuple(engine.run_frontend(sentence, jtalk=jtalk))
                 with self._lock:
@@ -173,6 +197,11 @@ class Speaker:
                         self._sentences.popitem(last=False)
             features.extend(cached)
         return features
+
+    def pending(self, text: str) -> bool:
+        """Whether ``text`` has a sentence whose reading is not analysed yet (only ever
+        true inside ``analysed_sentences_only``)."""
+        return any(f["pos"] == PENDING_POS for f in self.features(text))
 
     def words(self, text: str) -> list[WordReading]:
         """Word by word, for the preview where the operator spots a wrong reading."""

@@ -135,3 +135,33 @@ def test_the_three_renderers_fit_the_keystroke_budget_on_a_warm_cache(speaker: S
     # Measured about 3 ms on the development machine (before the caches: about 250 ms). The
     # bound is loose on purpose: two noisy shared cores must not make it flake.
     assert statistics.median(samples) < 60, samples
+
+
+def test_the_keystroke_render_leaves_the_edited_sentence_to_the_full_render(
+    speaker: Speaker,
+) -> None:
+    """Typing (``analysed_sentences_only``) never runs the front end; the full render after
+    it (the console's background prepare, and every send) reads the same text properly."""
+    def render(body: str) -> dict[Medium, Rendition]:
+        one = draft(body)
+        return {Medium.RADIO: render_radio(one, "ja"), Medium.PHONE: render_phone(one, "ja")}
+
+    base = SENTENCES[0]
+    render(base)  # the console has rendered the message before the operator types on
+    runs = speaker.frontend_runs
+    typed = base + "川沿いの方は直ちに避難"
+    with tts.analysed_sentences_only():
+        quick = render(typed)
+    assert speaker.frontend_runs == runs  # nothing analysed on the keystroke
+    for rendition in quick.values():
+        assert "川沿いの方は直ちに避難" in str(rendition.payload["reading"])  # as written
+        assert any(f.code == "reading_pending" for f in rendition.findings)
+    full = render(typed)
+    assert speaker.frontend_runs == runs + 1  # only the edited sentence
+    for rendition in full.values():
+        reading = str(rendition.payload["reading"])
+        assert "カワゾイ" in reading and "川沿い" not in reading
+        assert not any(f.code == "reading_pending" for f in rendition.findings)
+    with tts.analysed_sentences_only():  # once analysed, the keystroke path has it too
+        again = render(typed)
+    assert again[Medium.RADIO].payload == full[Medium.RADIO].payload
