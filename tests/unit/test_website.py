@@ -41,22 +41,11 @@ from tests.peers.wordpress_peer import (
     PostsValidator,
     WordPressPeer,
     WordPressSite,
-    wordpress_site,
 )
 
 DRAFT = Draft(title="避難指示（緊急）",
               body="中央地区に避難指示を発令しました。\n\n直ちに避難してください。",
               media=(Medium.WEBSITE,), urgency=Urgency.EMERGENCY, areas=("中央地区",))
-
-
-@pytest.fixture(scope="session")
-def wordpress() -> Iterator[WordPressSite]:
-    yield from wordpress_site()
-
-
-@pytest.fixture(scope="session")
-def validator(wordpress: WordPressSite) -> PostsValidator:
-    return PostsValidator(wordpress)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import asyncio
 import socket
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from tests.peers.wordpress_peer import (
     EDITOR,
     PostsValidator,
     WordPressPeer,
-    wordpress_site,
+    WordPressSite,
 )
 from tests.peers.x_peer import XPeer
 
@@ -209,11 +208,12 @@ def test_spec_checked_x_and_sms_requests_carry_the_permalink(
 
 def test_x_and_sms_carry_the_permalink_the_real_wordpress_returned(
     tmp_path: Path, twilio: TwilioPeer, x_peer: XPeer, monkeypatch: pytest.MonkeyPatch,
+    wordpress: WordPressSite, validator: PostsValidator,
 ) -> None:
     # Debian's WordPress behind the proxy that validates every request against the schema the
     # site serves; X and Twilio are the spec-validated peers.
-    with contextmanager(wordpress_site)() as site, \
-            WordPressPeer(site, PostsValidator(site)) as wordpress:
+    site = wordpress
+    with WordPressPeer(site, validator) as wordpress:
         config = _real_config(tmp_path, wordpress.base_url, twilio, x_peer,
                               monkeypatch, wait=20.0)
         config.channels["website"].update(username=EDITOR, category=CATEGORY_SLUG)
