@@ -5,7 +5,6 @@ PulseAudio fails (``require``)."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 
@@ -19,7 +18,13 @@ from app.voice.audio import read_wav
 from app.voice.levels import level
 from drivers.audio.devices import Recorder
 from tests.conftest import require
-from tests.peers.pulse import SINE_SOURCE, SINK, PulseDaemon, pulse_available, start_pulse
+from tests.peers.pulse import (
+    SINE_SOURCE,
+    SINK,
+    PulseDaemon,
+    pulse_available,
+    sounddevice_on_pulse,
+)
 from widgets.main_window import MainWindow
 from widgets.voice_panel import RECORD_TAB, VoicePanel, meter_value
 
@@ -29,25 +34,8 @@ RATE = 48_000
 @pytest.fixture(scope="module")
 def pulse() -> Iterator[PulseDaemon]:
     require(pulse_available(), "pulseaudio/pactl are not installed (.ci/apt/voice.txt)")
-    daemon = start_pulse(RATE)
-    keys = [k for k in daemon.env if k.startswith(("PULSE_", "XDG_RUNTIME_DIR", "HOME"))]
-    saved = {k: os.environ.get(k) for k in keys}
-    os.environ.update({k: daemon.env[k] for k in keys})
-    import sounddevice as sd
-
-    sd._terminate()  # PortAudio lists devices once; make it see this server
-    sd._initialize()
-    try:
+    with sounddevice_on_pulse(RATE) as daemon:
         yield daemon
-    finally:
-        sd._terminate()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        sd._initialize()
-        daemon.stop()
 
 
 @pytest.fixture

@@ -8,12 +8,14 @@ private socket, and is stopped by the fixture. Nothing touches a desktop's own s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,3 +93,28 @@ def start_pulse(rate: int = 48_000) -> PulseDaemon:
         time.sleep(0.05)
     daemon.stop()
     raise RuntimeError("pulseaudio did not answer within 10 s")
+
+
+@contextlib.contextmanager
+def sounddevice_on_pulse(rate: int = 48_000) -> Iterator[PulseDaemon]:
+    """A private daemon that this process's sounddevice (PortAudio) plays to and records
+    from, for the duration; the environment and PortAudio are put back afterwards."""
+    daemon = start_pulse(rate)
+    keys = [k for k in daemon.env if k.startswith(("PULSE_", "XDG_RUNTIME_DIR", "HOME"))]
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ.update({k: daemon.env[k] for k in keys})
+    import sounddevice as sd
+
+    sd._terminate()  # PortAudio lists devices once; make it see this server
+    sd._initialize()
+    try:
+        yield daemon
+    finally:
+        sd._terminate()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        sd._initialize()
+        daemon.stop()

@@ -7,7 +7,6 @@ tests wait on recorded frame counts, never on fixed sleeps. In CI a missing Puls
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +22,13 @@ from drivers.audio.devices import AudioDeviceError, Recorder, SoundDeviceOut, fi
 from drivers.radio.procedure import ProcedureSettings, RadioProcedure
 from drivers.radio.simulator import SimulatedRadio
 from tests.conftest import require
-from tests.peers.pulse import SINE_SOURCE, SINK, PulseDaemon, pulse_available, start_pulse
+from tests.peers.pulse import (
+    SINE_SOURCE,
+    SINK,
+    PulseDaemon,
+    pulse_available,
+    sounddevice_on_pulse,
+)
 
 RATE = 48_000
 
@@ -31,25 +36,8 @@ RATE = 48_000
 @pytest.fixture(scope="module")
 def pulse() -> Iterator[PulseDaemon]:
     require(pulse_available(), "pulseaudio/pactl are not installed (.ci/apt/voice.txt)")
-    daemon = start_pulse(RATE)
-    keys = [k for k in daemon.env if k.startswith(("PULSE_", "XDG_RUNTIME_DIR", "HOME"))]
-    saved = {k: os.environ.get(k) for k in keys}
-    os.environ.update({k: daemon.env[k] for k in keys})
-    import sounddevice as sd
-
-    sd._terminate()  # PortAudio lists devices once; make it see this server
-    sd._initialize()
-    try:
+    with sounddevice_on_pulse(RATE) as daemon:
         yield daemon
-    finally:
-        sd._terminate()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        sd._initialize()
-        daemon.stop()
 
 
 def wait_frames(recorder: Recorder, frames: int, timeout: float = 10.0) -> None:
