@@ -1,6 +1,8 @@
 """The operator's side of the main window (issue 7): sign-in at start, who is signed in and
 their department in the status bar, sign-out and switching operator, the 承認 tab, the audit
-viewer, the secrets dialog, and the database banner with catching up on reconnect.
+viewer, the secrets dialog, the 管理者-only 承認ポリシー and 操作者と部署 screens (hidden for
+every other role, closed when the operator switches), and the database banner with catching
+up on reconnect.
 
 Attached to a ``MainWindow`` by the console runtime (``widgets.app``); it adds its widgets and
 menu to the window and holds no business logic: the bridge asks the core.
@@ -22,6 +24,8 @@ from widgets.approvals_panel import ApprovalsPanel
 from widgets.audit_viewer import AuditViewer
 from widgets.banner import DatabaseBanner
 from widgets.main_window import MainWindow
+from widgets.operators_admin import OperatorsAdmin
+from widgets.policy_editor import PolicyEditor
 from widgets.secrets_dialog import SecretsDialog
 from widgets.signin_dialog import SignInDialog
 
@@ -42,6 +46,8 @@ class OperatorControls(QObject):
         self.sign_in_dialog: SignInDialog | None = None
         self.audit_viewer: AuditViewer | None = None
         self.secrets_dialog: SecretsDialog | None = None
+        self.policy_editor: PolicyEditor | None = None
+        self.operators_admin: OperatorsAdmin | None = None
         self._last_login = ""
 
         self.operator_label = QLabel()
@@ -91,6 +97,14 @@ class OperatorControls(QObject):
             menu.addAction(action)
         menu.addSeparator()
         for action in (approvals, self.audit_action, self.secrets_action):
+            menu.addAction(action)
+        # 管理者 only: hidden (not just greyed) for everyone else.
+        self.admin_separator = menu.addSeparator()
+        self.policy_action = QAction(self.tr("承認ポリシー…"), self)
+        self.policy_action.triggered.connect(self.open_policy_editor)
+        self.operators_action = QAction(self.tr("操作者と部署…"), self)
+        self.operators_action.triggered.connect(self.open_operators_admin)
+        for action in (self.policy_action, self.operators_action):
             menu.addAction(action)
 
     # -- start -----------------------------------------------------------------------------
@@ -151,6 +165,16 @@ class OperatorControls(QObject):
         self.audit_action.setEnabled(bool(privileged))
         self.secrets_action.setEnabled(not enabled or (who is not None
                                                        and who.role is Role.ADMIN))
+        administrator = enabled is False or (who is not None and who.role is Role.ADMIN)
+        for action in (self.admin_separator, self.policy_action, self.operators_action):
+            action.setVisible(administrator)
+            action.setEnabled(administrator)
+        if enabled and not administrator and (who is not None or self._last_login):
+            # signed out or switched to a non-管理者: the admin screens go with them
+            for dialog in (self.policy_editor, self.operators_admin):
+                if _open(dialog):
+                    assert dialog is not None
+                    dialog.reject()
         self.window.composer.emit_now()  # the composer shows what this operator may send
 
     # -- dialogs ---------------------------------------------------------------------------
@@ -165,6 +189,36 @@ class OperatorControls(QObject):
         self.audit_viewer = viewer
         viewer.show()
         return viewer
+
+    def open_policy_editor(self) -> PolicyEditor:
+        if _open(self.policy_editor):
+            assert self.policy_editor is not None
+            self.policy_editor.raise_()
+            return self.policy_editor
+        editor = PolicyEditor(self.bridge, self.window)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.policy_editor = editor
+        editor.show()
+        return editor
+
+    def open_operators_admin(self) -> OperatorsAdmin:
+        if _open(self.operators_admin):
+            assert self.operators_admin is not None
+            self.operators_admin.raise_()
+            return self.operators_admin
+        screen = OperatorsAdmin(self.bridge, self.window)
+        screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        screen.changed.connect(self._accounts_changed)
+        self.operators_admin = screen
+        screen.show()
+        return screen
+
+    def _accounts_changed(self) -> None:
+        """The first operator may just have been created: accounts are now enforced."""
+        def known(enabled: bool) -> None:
+            self._show_operator(self.bridge.signed_in)
+
+        self.bridge.accounts_enabled_async(known, lambda exc: log.warning("%s", exc))
 
     def open_secrets(self) -> SecretsDialog:
         if _open(self.secrets_dialog):

@@ -3,8 +3,9 @@
 Nothing here creates accounts or sends: the sign-in is a real wrong-password attempt (the
 core answers; with no accounts every login is unknown), the audit viewer shows the tour's
 real audit log, the database banner is the state the console shows when the database goes
-away. The approval queue is shown with two sample requests handed to the panel's display
-(a held send needs accounts, which a screenshot run must never create in a data folder).
+away. The approval queue and the 操作者と部署 screen are shown with sample rows handed to their
+display (a held send needs accounts, which a screenshot run must never create in a data
+folder); the policy editor shows the real policy with an unsaved edit.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from app.accounts.admin import DepartmentInfo, OperatorInfo
 from app.accounts.approval import PendingRequest
+from app.accounts.operators import Role
 from widgets.main_window import MainWindow
 from widgets.operator_controls import OperatorControls
 from widgets.screenshots import save, settle, wait_until
 
 NAMES = ["20-signin.png", "21-approvals.png", "22-audit.png", "23-secrets.png",
-         "24-database-lost.png"]
+         "24-database-lost.png", "25-policy-editor.png", "26-operators.png",
+         "27-departments.png"]
 
 
 def sample_requests() -> list[PendingRequest]:
@@ -38,6 +42,25 @@ def sample_requests() -> list[PendingRequest]:
             audience={"email": 48211, "line": 30512}, training=True, created_by="koho02",
             department="広報課", console="広報課 卓", created_at=now.isoformat()),
     ]
+
+
+def sample_accounts() -> tuple[list[OperatorInfo], list[DepartmentInfo]]:
+    """Operators and departments for the 操作者と部署 screenshot (display only, like the
+    approval queue: a screenshot run never creates accounts)."""
+    operators = [
+        OperatorInfo("bousai01", "防災 太郎", Role.SENDER, "防災対策課", True),
+        OperatorInfo("bousai02", "防災 花子", Role.APPROVER, "防災対策課", True),
+        OperatorInfo("kanri", "システム管理者", Role.ADMIN, "", True),
+        OperatorInfo("koho02", "広報 次郎", Role.SENDER, "広報課", True),
+        OperatorInfo("koho09", "広報 三郎（異動）", Role.SENDER, "広報課", False),
+        OperatorInfo("mitsumori", "見守 一", Role.VIEWER, "防災対策課", True),
+    ]
+    departments = [
+        DepartmentInfo("広報課", "○○市 広報課", ("event", "life"), ("email", "line", "x"),
+                       ("北地区", "南地区"), 2),
+        DepartmentInfo("防災対策課", "○○市 防災対策課", (), (), (), 3),
+    ]
+    return operators, departments
 
 
 async def operator_screenshots(window: MainWindow, controls: OperatorControls,
@@ -78,4 +101,33 @@ async def operator_screenshots(window: MainWindow, controls: OperatorControls,
     paths.append(save(window, folder / NAMES[4]))
     controls._database_state(True)
     await settle()
+
+    editor = controls.open_policy_editor()
+    await wait_until(lambda: editor.loaded, timeout=30)
+    editor.add_rule()  # an unsaved edit: nothing is saved in a screenshot run
+    editor.name_edit.setText("防災の通常連絡")
+    editor.name_edit.textEdited.emit("防災の通常連絡")
+    editor.urgency_checks["emergency"].setChecked(False)
+    editor.urgency_checks["normal"].setChecked(True)
+    editor.category_checks["disaster"].setChecked(True)
+    editor.audience_combo.setCurrentIndex(2)
+    editor.requirement_combo.setCurrentIndex(1)
+    await settle(0.3)
+    paths.append(save(editor, folder / NAMES[5]))
+    editor.dirty = False
+    editor.reject()
+
+    screen = controls.open_operators_admin()
+    await wait_until(lambda: screen.loaded, timeout=30)
+    screen._loaded(sample_accounts())  # display only (see the module docstring)
+    screen.select_operator("koho02")
+    screen.new_login.setText("bousai03")
+    screen.new_name.setText("防災 四郎")
+    await settle(0.3)
+    paths.append(save(screen, folder / NAMES[6]))
+    screen.tabs.setCurrentIndex(1)
+    screen.select_department("広報課")
+    await settle(0.3)
+    paths.append(save(screen, folder / NAMES[7]))
+    screen.reject()
     return paths

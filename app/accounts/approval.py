@@ -7,13 +7,16 @@ until then the send is written to the outbox but its batches are held.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.db.models import ApprovalRule
-from app.domain import Draft
+from app.domain import CATEGORIES, CATEGORY_ALIASES, URGENCY_ALIASES, Draft, Urgency
 
 HOLD = "hold"
 SECOND = "second"
@@ -54,14 +57,134 @@ def load_policy(session: Session) -> tuple[Rule, ...]:
     )
 
 
-def save_policy(session: Session, rules: list[Rule]) -> None:
-    for rule in rules:
+REQUIREMENT_LABELS = {SECOND: "承認者が必要", HOLD: "本人のみ（押し続けて送信）"}
+REQUIREMENT_ALIASES = {**{k: k for k in REQUIREMENT_LABELS},
+                       **{v: k for k, v in REQUIREMENT_LABELS.items()},
+                       "承認者": SECOND, "本人のみ": HOLD}
+
+
+def validate_policy(rules: list[Rule]) -> None:
+    """Raise ValueError (Japanese, naming the rule) for a policy that cannot be saved."""
+    for number, rule in enumerate(rules, 1):
+        where = f"{number}番目の規則"
+        if not rule.name.strip():
+            raise ValueError(f"{where}に名前を付けてください")
         if rule.requirement not in (HOLD, SECOND):
-            raise ValueError(f"承認の要件「{rule.requirement}」はありません（hold・second）")
+            raise ValueError(f"{where}「{rule.name}」: 承認の要件「{rule.requirement}」は"
+                             "ありません（second: 承認者が必要・hold: 本人のみ）")
+        for urgency in rule.urgencies:
+            if urgency not in {u.value for u in Urgency}:
+                raise ValueError(f"{where}「{rule.name}」: 緊急度「{urgency}」はありません"
+                                 "（緊急・重要・通常）")
+        for category in rule.categories:
+            if category not in CATEGORIES:
+                raise ValueError(f"{where}「{rule.name}」: カテゴリ「{category}」はありません"
+                                 f"（{'・'.join(CATEGORIES.values())}）")
     if not rules or any(r.urgencies or r.categories or r.all_residents is not None
                         for r in rules[-1:]):
         # Without a catch-all the policy would have no answer for some sends.
         raise ValueError("最後の規則は、すべての配信に当てはまるものにしてください")
+
+
+def rule_to_dict(rule: Rule) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": rule.name, "requirement": rule.requirement,
+                            "urgencies": list(rule.urgencies),
+                            "categories": list(rule.categories)}
+    if rule.all_residents is not None:
+        data["all_residents"] = rule.all_residents
+    return data
+
+
+def rule_from_dict(data: dict[str, Any], number: int = 1) -> Rule:
+    """A rule from TOML/JSON; Japanese labels (緊急, 防災, 承認者が必要) are accepted."""
+    where = f"{number}番目の規則"
+    unknown = set(data) - {"name", "requirement", "urgencies", "categories", "all_residents"}
+    if unknown:
+        raise ValueError(f"{where}: 項目「{'、'.join(sorted(unknown))}」はありません"
+                         "（name, requirement, urgencies, categories, all_residents）")
+    requirement = str(data.get("requirement", ""))
+    urgencies, categories = data.get("urgencies", []), data.get("categories", [])
+    if not isinstance(urgencies, list) or not isinstance(categories, list):
+        raise ValueError(f"{where}: urgencies と categories は配列で書いてください")
+    everyone = data.get("all_residents")
+    if everyone is not None and not isinstance(everyone, bool):
+        raise ValueError(f"{where}: all_residents は true か false です（省略: どちらでも）")
+    return Rule(
+        name=str(data.get("name", "")),
+        requirement=REQUIREMENT_ALIASES.get(requirement, requirement),
+        urgencies=tuple(URGENCY_ALIASES[u].value if u in URGENCY_ALIASES else str(u)
+                        for u in urgencies),
+        categories=tuple(CATEGORY_ALIASES.get(str(c), str(c)) for c in categories),
+        all_residents=everyone,
+    )
+
+
+def policy_from_toml(text: str) -> list[Rule]:
+    """``[[rule]]`` tables, first match wins; raises ValueError with the line on bad TOML."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"TOMLとして読めません: {exc}") from exc
+    rules = data.get("rule")
+    if not isinstance(rules, list) or not rules:
+        raise ValueError("規則がありません（[[rule]] を1つ以上書いてください）")
+    unknown = set(data) - {"rule"}
+    if unknown:
+        raise ValueError(f"項目「{'、'.join(sorted(unknown))}」はありません（[[rule]] のみ）")
+    policy = [rule_from_dict(r, n) for n, r in enumerate(rules, 1)]
+    validate_policy(policy)
+    return policy
+
+
+def policy_from_file(path: Path) -> list[Rule]:
+    """A policy file as ``issei policy set`` takes it (UTF-8, with or without a BOM)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # Notepad may add a BOM
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} は UTF-8 ではありません（UTF-8 で保存してください）"
+                         ) from exc
+    except OSError as exc:
+        raise ValueError(f"{path} を読めません: {exc}") from exc
+    return policy_from_toml(text)
+
+
+def policy_to_toml(rules: tuple[Rule, ...] | list[Rule]) -> str:
+    """The policy as ``issei policy set`` reads it back."""
+    lines = ["# 承認ポリシー: 上から順に、最初に当てはまった規則で決まります",
+             "# requirement: second = 承認者が必要 / hold = 本人のみ（押し続けて送信）",
+             "# urgencies: emergency・important・normal（空: すべて）",
+             f"# categories: {'・'.join(CATEGORIES)}（空: すべて）",
+             "# all_residents: true = 全住民あて / false = 一部の地区あて（省略: どちらでも）",
+             ""]
+    for rule in rules:
+        lines.append("[[rule]]")
+        lines.append(f"name = {json.dumps(rule.name, ensure_ascii=False)}")
+        lines.append(f"requirement = \"{rule.requirement}\"")
+        lines.append(f"urgencies = {json.dumps(list(rule.urgencies))}")
+        lines.append(f"categories = {json.dumps(list(rule.categories))}")
+        if rule.all_residents is not None:
+            lines.append(f"all_residents = {'true' if rule.all_residents else 'false'}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def describe_rule(rule: Rule) -> str:
+    """One line in Japanese: when the rule applies and what it asks."""
+    when = []
+    if rule.urgencies:
+        when.append("緊急度 " + "・".join(Urgency(u).label for u in rule.urgencies))
+    if rule.categories:
+        when.append("カテゴリ " + "・".join(CATEGORIES.get(c, c) for c in rule.categories))
+    if rule.all_residents is not None:
+        when.append("全住民あて" if rule.all_residents else "一部の地区あて")
+    condition = "、".join(when) if when else "すべての配信"
+    return f"{rule.name}: {condition} → {REQUIREMENT_LABELS.get(rule.requirement, '?')}"
+
+
+def save_policy(session: Session, rules: list[Rule]) -> None:
+    validate_policy(rules)
     session.execute(delete(ApprovalRule))
     for position, rule in enumerate(rules):
         session.add(ApprovalRule(position=position, name=rule.name, requirement=rule.requirement,

@@ -9,16 +9,11 @@ import getpass
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.accounts.operators import (
-    ROLE_ALIASES,
-    AccountError,
-    SignedIn,
-    add_department,
-    add_operator,
-    sign_in,
-)
+from app.accounts import admin, approval
+from app.accounts.operators import ROLE_ALIASES, AccountError, Role, SignedIn, sign_in
 
 if TYPE_CHECKING:
     from app.service import Issei
@@ -49,6 +44,25 @@ def add_subparsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     op_add.add_argument("--role", required=True, help="管理者・承認者・配信者・閲覧者")
     op_add.add_argument("--department", default="")
     op_add.add_argument("--name", default="")
+    operators.add_parser("list", help="操作者の一覧").add_argument("--json", action="store_true")
+    op_change = operators.add_parser("change", help="役割・部署・表示名を変える（管理者）")
+    op_change.add_argument("login")
+    op_change.add_argument("--role", help="管理者・承認者・配信者・閲覧者")
+    op_change.add_argument("--department", help="部署（空文字: 部署なし）")
+    op_change.add_argument("--name")
+    for verb, text in (("disable", "無効にする（サインインできなくなる）"),
+                       ("enable", "有効に戻す"),
+                       ("passwd", f"パスワードを再設定する（{NEW_PASSWORD_ENV} か入力）")):
+        operators.add_parser(verb, help=text + "（管理者）").add_argument("login")
+
+    policy = sub.add_parser("policy", help="承認ポリシー（緊急度・カテゴリ・全住民あてで決まる）")
+    policy_verbs = policy.add_subparsers(dest="policy_verb", required=True)
+    show = policy_verbs.add_parser("show", help="いまのポリシーを表示する")
+    fmt = show.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--toml", action="store_true", help="policy set で読める形で出す")
+    policy_set = policy_verbs.add_parser("set", help="TOMLファイルのポリシーに置き換える（管理者）")
+    policy_set.add_argument("file", type=Path)
 
     secret = sub.add_parser("secret", help="媒体のトークン・パスワードをOSのキーリングに保存する")
     secret_verbs = secret.add_subparsers(dest="secret_verb", required=True)
@@ -99,7 +113,7 @@ def signed_in_from_args(issei: Issei, login: str | None) -> SignedIn | None:
 
 def handles(verb: str | None) -> bool:
     return verb in {"departments", "operators", "approvals", "approve", "reject", "override",
-                    "secret"}
+                    "secret", "policy"}
 
 
 def run(issei: Issei, args: argparse.Namespace) -> int:
@@ -110,35 +124,114 @@ def run(issei: Issei, args: argparse.Namespace) -> int:
         return 2
 
 
-def _run(issei: Issei, args: argparse.Namespace) -> int:
-    from app import audit
+def _role(text: str) -> Role:
+    role = ROLE_ALIASES.get(text)
+    if role is None:
+        raise AccountError(f"役割「{text}」はありません（管理者・承認者・配信者・閲覧者）")
+    return role
 
-    if args.verb == "departments":
+
+def _new_password(login: str) -> tuple[str, str | None]:
+    """From the environment (automation), or typed twice at a prompt."""
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is not None:
+        return password, None
+    if not sys.stdin.isatty():
+        raise AccountError(f"パスワードを環境変数 {NEW_PASSWORD_ENV} で渡してください")
+    return (getpass.getpass(f"{login} の新しいパスワード: "),
+            getpass.getpass("確認のためもう一度: "))
+
+
+def _run_operators(issei: Issei, args: argparse.Namespace) -> int:
+    if args.operators_verb == "list":
+        with issei.sessions() as session:
+            people = admin.list_operators(session)
+        if args.json:
+            print(json.dumps([{"login": p.login, "name": p.display_name, "role": p.role.value,
+                               "department": p.department, "active": p.active}
+                              for p in people], ensure_ascii=False))
+            return 0
+        for p in people:
+            state = "" if p.active else "  （無効）"
+            print(f"{p.login}  {p.display_name}  {p.role.label}  {p.department or '部署なし'}"
+                  f"{state}")
+        return 0
+    who = signed_in_from_args(issei, args.operator)
+    me = _os_user()
+    if args.operators_verb == "add":
+        role = _role(args.role)
+        password, again = _new_password(args.login)
         with issei.sessions.begin() as session:
-            add_department(session, args.name, sender_name=args.sender_name,
-                           categories=_split(args.categories), media=_split(args.media),
-                           areas=_split(args.areas))
-            audit.append(session, "department_add", console=issei.console,
-                         detail={"name": args.name})
+            admin.create_operator(session, who, issei.console, args.login, password, role,
+                                  department=args.department, display_name=args.name,
+                                  password_again=again, fallback_actor=me)
+        print(f"操作者「{args.login}」（{role.label}）を追加しました")
+        return 0
+    if args.operators_verb == "change":
+        with issei.sessions.begin() as session:
+            changes = admin.change_operator(
+                session, who, issei.console, args.login,
+                role=_role(args.role) if args.role else None, department=args.department,
+                display_name=args.name, fallback_actor=me)
+        print(f"操作者「{args.login}」を変更しました" if changes else "変更はありません")
+        return 0
+    if args.operators_verb in ("disable", "enable"):
+        active = args.operators_verb == "enable"
+        with issei.sessions.begin() as session:
+            admin.set_operator_active(session, who, issei.console, args.login, active,
+                                      fallback_actor=me)
+        print(f"操作者「{args.login}」を{'有効' if active else '無効'}にしました")
+        return 0
+    password, again = _new_password(args.login)
+    with issei.sessions.begin() as session:
+        admin.reset_password(session, who, issei.console, args.login, password,
+                             password_again=again, fallback_actor=me)
+    print(f"操作者「{args.login}」のパスワードを再設定しました")
+    return 0
+
+
+def _run_policy(issei: Issei, args: argparse.Namespace) -> int:
+    if args.policy_verb == "show":
+        with issei.sessions() as session:
+            rules = approval.load_policy(session)
+        if args.json:
+            print(json.dumps([approval.rule_to_dict(r) for r in rules], ensure_ascii=False))
+        elif args.toml:
+            print(approval.policy_to_toml(rules), end="")
+        else:
+            print("上から順に、最初に当てはまった規則で決まります")
+            for n, rule in enumerate(rules, 1):
+                print(f"{n}. {approval.describe_rule(rule)}")
+        return 0
+    rules = approval.policy_from_file(args.file)
+    who = signed_in_from_args(issei, args.operator)
+    with issei.sessions.begin() as session:
+        admin.set_policy(session, who, issei.console, rules, fallback_actor=_os_user())
+    print(f"承認ポリシーを {len(rules)} 件の規則に置き換えました（監査ログに記録しました）")
+    return 0
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return ""
+
+
+def _run(issei: Issei, args: argparse.Namespace) -> int:
+    if args.verb == "departments":
+        who = signed_in_from_args(issei, args.operator)
+        with issei.sessions.begin() as session:
+            admin.create_department(session, who, issei.console, args.name,
+                                    sender_name=args.sender_name,
+                                    categories=_split(args.categories), media=_split(args.media),
+                                    areas=_split(args.areas), fallback_actor=_os_user())
         print(f"部署「{args.name}」を追加しました")
         return 0
     if args.verb == "operators":
-        role = ROLE_ALIASES.get(args.role)
-        if role is None:
-            raise AccountError(f"役割「{args.role}」はありません（管理者・承認者・配信者・閲覧者）")
-        password = os.environ.get(NEW_PASSWORD_ENV)
-        if password is None:
-            if not sys.stdin.isatty():
-                raise AccountError(f"パスワードを環境変数 {NEW_PASSWORD_ENV} で渡してください")
-            password = getpass.getpass(f"{args.login} の新しいパスワード: ")
-        with issei.sessions.begin() as session:
-            add_operator(session, args.login, password, role, department=args.department,
-                         display_name=args.name)
-            audit.append(session, "operator_add", console=issei.console,
-                         detail={"login": args.login, "role": role.value,
-                                 "department": args.department})
-        print(f"操作者「{args.login}」（{role.label}）を追加しました")
-        return 0
+        return _run_operators(issei, args)
+    if args.verb == "policy":
+        return _run_policy(issei, args)
     if args.verb == "secret":
         return _run_secret(args)
     if args.verb == "approvals":

@@ -181,3 +181,58 @@ def test_accounts_and_approval_through_the_cli(tmp_path: Path) -> None:
     assert status["approval"] == "approved"
     assert status["media"]["email"]["sent"] == status["media"]["email"]["total"] > 0
     assert "監査ログに問題はありません" in run("audit", "verify").stdout
+
+
+def test_policy_show_set_and_a_cut_off_audit_tail(tmp_path: Path) -> None:
+    """``issei policy show/set`` for a headless administrator (管理者 only once one exists),
+    and ``audit verify`` finding the newest audit row deleted (the tail anchor)."""
+    base = ("--data-dir", str(tmp_path))
+
+    def run(*args: str, password: str | None = None, new: str | None = None
+            ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env.pop("ISSEI_OPERATOR_PASSWORD", None)
+        env.pop("ISSEI_NEW_OPERATOR_PASSWORD", None)
+        if password:
+            env["ISSEI_OPERATOR_PASSWORD"] = password
+        if new:
+            env["ISSEI_NEW_OPERATOR_PASSWORD"] = new
+        return subprocess.run([sys.executable, "-m", "widgets.launcher", *base, *args],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+
+    shown = run("policy", "show", "--toml")
+    assert shown.returncode == 0 and "[[rule]]" in shown.stdout
+    assert run("operators", "add", "sato", "--role", "配信者", new="sato-password"
+               ).returncode == 0
+    assert run("operators", "add", "kanri", "--role", "管理者", new="kanri-password"
+               ).returncode == 0  # from now on, account changes need a 管理者
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[[rule]]\nname = "防災は承認"\nrequirement = "承認者が必要"\n'
+                      'categories = ["防災"]\n', encoding="utf-8")
+    bad = run("--operator", "kanri", "policy", "set", str(policy), password="kanri-password")
+    assert bad.returncode == 2 and "最後の規則は、すべての配信に当てはまるもの" in bad.stderr
+    policy.write_text(policy.read_text(encoding="utf-8")
+                      + '\n[[rule]]\nname = "その他"\nrequirement = "hold"\n', encoding="utf-8")
+    sender = run("--operator", "sato", "policy", "set", str(policy), password="sato-password")
+    assert sender.returncode == 2 and "権限がありません" in sender.stderr
+    done = run("--operator", "kanri", "policy", "set", str(policy), password="kanri-password")
+    assert done.returncode == 0, done.stderr
+    rules = json.loads(run("policy", "show", "--json").stdout)
+    assert [(r["name"], r["requirement"], r["categories"]) for r in rules] == [
+        ("防災は承認", "second", ["disaster"]), ("その他", "hold", [])]
+    disabled = run("--operator", "kanri", "operators", "disable", "sato",
+                   password="kanri-password")
+    assert disabled.returncode == 0, disabled.stderr
+    people = {p["login"]: p for p in json.loads(run("operators", "list", "--json").stdout)}
+    assert people["sato"]["active"] is False and people["kanri"]["role"] == "admin"
+    assert run("audit", "verify").returncode == 0
+
+    # Someone with DDL rights on the database file deletes the newest audit row.
+    engine = make_engine(f"sqlite:///{tmp_path / 'issei.sqlite3'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER audit_log_no_delete")
+        conn.exec_driver_sql("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
+    engine.dispose()
+    verify = run("audit", "verify")
+    assert verify.returncode == 1
+    assert "記録が 1 件足りません" in verify.stdout and "最新の記録がありません" in verify.stdout

@@ -30,6 +30,7 @@ from app.service import Issei
 from drivers.drill import DrillSink
 from tests.gui.helpers import add_test_residents
 from tests.peers.tcp_proxy import TcpProxy
+from tests.tamper import drop_audit_guards
 from tests.unit.test_secrets import MemoryKeyring
 from widgets.bridge import ConsoleBridge
 from widgets.errors import ErrorReporter
@@ -310,6 +311,7 @@ def test_audit_viewer_verifies_tamper_and_exports_cp932(
     with console.bridge.issei.sessions.begin() as session:
         first = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).first()
         assert first is not None
+        drop_audit_guards(session)  # the database itself refuses edits (migration 0009)
         session.execute(text("UPDATE audit_log SET operator = 'someone' WHERE id = :id"),
                         {"id": first.id})
     viewer.reload()

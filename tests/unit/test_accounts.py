@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from app import audit
 from app.accounts.operators import AccountError, Role, add_department, add_operator, sign_in
@@ -16,6 +17,7 @@ from app.domain import Draft, Medium, Urgency
 from app.service import Issei, NotSignedInError, SendRefusedError
 from tests.helpers import add_recipients, make_config, with_issei
 from tests.peers.smtp_peer import SmtpPeer
+from tests.tamper import drop_audit_guards
 
 PASSWORD = "correct horse battery"
 EVACUATION = Draft(title="避難指示", body="直ちに避難してください。", media=(Medium.EMAIL,),
@@ -146,7 +148,13 @@ def test_emergency_override_is_audited_and_tampering_is_detected(tmp_path: Path)
                 assert entry.operator == "sato"
                 assert entry.detail["reason"] == "承認者が不在で河川が氾濫寸前"
                 assert audit.verify(s) == []
-            # Someone edits the override's reason after the fact …
+            # The database refuses a plain edit (migration 0009) …
+            with pytest.raises(DBAPIError, match="追記のみ"), issei.sessions.begin() as s:
+                s.execute(update(AuditEntry).where(AuditEntry.action == "override")
+                          .values(detail={"reason": "承認済み"}))
+            # … so someone with DDL rights drops the guards and edits the override's reason:
+            with issei.sessions.begin() as s:
+                drop_audit_guards(s)
             with issei.sessions.begin() as s:
                 s.execute(update(AuditEntry).where(AuditEntry.action == "override")
                           .values(detail={"reason": "承認済み"}))
