@@ -88,9 +88,15 @@ class AuditViewer(QDialog):
         self.view = view
         self.bad_rows = {int(n) for p in view.problems for n in re.findall(r"#(\d+)", p)[:1]}
         if view.problems:
-            self.verdict.setText(self.tr("改ざん検出: 監査ログの {n} か所が記録時と一致しません"
-                                         "（行番号 {rows}）").format(
-                n=len(view.problems), rows="、".join(f"#{r}" for r in sorted(self.bad_rows))))
+            rows = "、".join(f"#{r}" for r in sorted(self.bad_rows))
+            if any("件足りません" in p or "末尾が削除" in p or "件ありましたが" in p
+                   for p in view.problems):  # rows are missing, not altered
+                self.verdict.setText(self.tr("改ざん検出: 監査ログの記録が削除されています"
+                                             "（{rows} 付近）").format(rows=rows or "末尾"))
+            else:
+                self.verdict.setText(self.tr("改ざん検出: 監査ログの {n} か所が記録時と一致しません"
+                                             "（行番号 {rows}）").format(n=len(view.problems),
+                                                                     rows=rows))
             self.verdict.setStyleSheet(
                 style.chip_style(style.ERROR_FG, style.ERROR_BG) + "QLabel { font-size: 14pt; }")
             self.problems_label.setText("\n".join(view.problems))
