@@ -158,6 +158,11 @@ class Draft:
     # The operator's recording (SHA-256 of a WAV stored by app.voice.recordings.store):
     # radio and phone play it instead of text-to-speech. Empty: text-to-speech.
     recording: str = ""
+    # Issue 7: the sending department's name (部署の発信者名), filled by ``Issei.send`` /
+    # ``Issei.with_sender`` from the signed-in operator. Media that carry a sender name per
+    # message (e-mail From, LINE sender, CAP senderName, a line in Teams/Slack) show it;
+    # empty: each channel's configured name.
+    sender_name: str = ""
 
 
 class Severity(enum.StrEnum):

@@ -136,17 +136,39 @@ class Issei:
     def is_training(self, requested: bool) -> bool:
         return self.config.training or requested
 
-    def render(self, draft: Draft) -> list[Rendition]:
+    def render(self, draft: Draft, *, signed_in: SignedIn | None = None) -> list[Rendition]:
         """The renditions alone (no audience, no database): cheap enough for every keystroke.
-        ``prepare`` renders the same way, then adds audience and driver findings."""
+        ``prepare`` renders the same way, then adds audience and driver findings.
+        ``signed_in``: the console's operator, so the preview carries their department's
+        sender name as ``send`` will (see ``with_sender``)."""
         from app.voice.tts import analysed_sentences_only  # numpy: not at start-up
+
+        if signed_in is not None:
+            draft = self.with_sender(draft, signed_in)
 
         with analysed_sentences_only():  # the background prepare analyses the rest
             return render_all(_with_training(draft, self.is_training(draft.training)))
 
-    def prepare(self, draft: Draft, *, by_language: bool = False) -> Prepared:
+    @staticmethod
+    def with_sender(draft: Draft, signed_in: SignedIn | None) -> Draft:
+        """The draft carrying the sending department's name (issue 7), as ``send`` sends it.
+
+        The core decides, so the CLI (``--operator``) and the console agree: the signed-in
+        operator's department ``sender_name``; nobody signed in (no accounts, automatic sends)
+        or a department without one: "" (each channel's configured name). The console renders
+        ``with_sender(draft, signed_in)`` so that its preview shows what goes out."""
+        from dataclasses import replace
+
+        name = " ".join(signed_in.sender_name.split()) if signed_in is not None else ""
+        return draft if draft.sender_name == name else replace(draft, sender_name=name)
+
+    def prepare(self, draft: Draft, *, by_language: bool = False,
+                signed_in: SignedIn | None = None) -> Prepared:
         """Renditions, audience per medium, and the approval the send will need.
-        ``by_language`` (the confirmation): also who receives which language."""
+        ``by_language`` (the confirmation): also who receives which language.
+        ``signed_in``: as in ``render``, the sender name ``send`` will put on the draft."""
+        if signed_in is not None:
+            draft = self.with_sender(draft, signed_in)
         draft = _with_training(draft, self.is_training(draft.training))
         prepared = Prepared(draft, render_all(draft))
         if draft.recording:  # issue 5: the operator's recording must be in the store
@@ -214,7 +236,7 @@ class Issei:
             held = hold_for_approval
         else:
             held = enabled and rule.requirement == approval.SECOND
-        prepared = self.prepare(draft)
+        prepared = self.prepare(self.with_sender(draft, signed_in))
         if prepared.errors:
             raise SendRefusedError(prepared.errors)
         driver_set = self.training_drivers if prepared.draft.training else self.drivers
@@ -454,6 +476,10 @@ class Issei:
             prepared.original_id, prepared.kind, prepared.draft, prepared.renditions
         )
         media = draft.media
+        if signed_in is not None:  # issue 7: sent under the operator's department name
+            named = self.with_sender(draft, signed_in)
+            if named is not draft:
+                draft, renditions = named, render_all(named)
         errors: list[tuple[Medium | None, Finding]] = [
             (r.medium, f) for r in renditions for f in r.findings
             if f.severity is Severity.ERROR

@@ -93,6 +93,43 @@ class EncodedSubject(str):
         return f"{self.name}: {encoded}{policy.linesep}"
 
 
+class EncodedFrom(str):
+    """A From header whose non-ASCII display name is encoded by ``email.header.Header``.
+
+    A department's name (issue 7) such as 「〇〇市 危機管理部 … 広報担当 第二係」 is long
+    enough to need several encoded words, and the modern policy's folder then drops the space
+    that falls between two of them (as with ``EncodedSubject``). ``Header`` keeps every space
+    inside an encoded word, so RFC 2047 decoding gives the name back exactly.
+    """
+
+    name = "From"
+
+    def __new__(cls, display_name: str, addr_spec: str) -> EncodedFrom:
+        value = super().__new__(cls, f"{display_name} <{addr_spec}>")
+        value.display_name = display_name
+        value.addr_spec = addr_spec
+        return value
+
+    display_name: str
+    addr_spec: str
+
+    def fold(self, *, policy: Policy) -> str:
+        limit = policy.max_line_length or 78
+        encoded = Header(self.display_name, "utf-8", header_name=self.name).encode(
+            linesep=policy.linesep, maxlinelen=limit
+        )
+        lines = encoded.split(policy.linesep)
+        last = len(lines[-1]) + (len(self.name) + 2 if len(lines) == 1 else 0)
+        gap = " " if last + len(self.addr_spec) + 3 <= limit else f"{policy.linesep} "
+        return f"{self.name}: {encoded}{gap}<{self.addr_spec}>{policy.linesep}"
+
+
+def from_header(display_name: str, addr_spec: str) -> Address | EncodedFrom:
+    if display_name.isascii():
+        return Address(display_name=display_name, addr_spec=addr_spec)
+    return EncodedFrom(display_name, addr_spec)
+
+
 class EmailDriver:
     medium = Medium.EMAIL
 
@@ -119,7 +156,10 @@ class EmailDriver:
         s = self.settings
         msg = EmailMessage(policy=email.policy.SMTP)
         msg["Subject"] = EncodedSubject(str(job.payload.get("subject", "")))
-        msg["From"] = Address(display_name=s.from_name, addr_spec=s.from_address)
+        # issue 7: the sending department's name (the rendition's from_name) when the message
+        # carries one, else the channel's. The cache key holds: the name is per message.
+        from_name = str(job.payload.get("from_name") or "") or s.from_name
+        msg["From"] = from_header(from_name, s.from_address)
         msg["To"] = "undisclosed-recipients:;"
         msg["Date"] = email.utils.formatdate(localtime=True)
         msg["Message-ID"] = MESSAGE_ID_PLACEHOLDER.decode()

@@ -242,6 +242,9 @@ def render_cap(draft: Draft, language: str) -> Rendition:
         "note": "訓練です。実際の災害ではありません。" if draft.training else "",
         "infos": [_info_payload(d, lang) for lang, d in _drafts_by_language(draft, language)],
     }
+    name = " ".join(draft.sender_name.split())
+    if name:  # issue 7: the department's name in every info; without it the channel's
+        payload["senderName"] = name
     rendition = Rendition(Medium.CAP, language, payload)
     if not draft.title.strip():
         rendition.findings.append(Finding(Severity.ERROR, "title_empty", "件名を入力してください"))
@@ -281,6 +284,7 @@ def alert_from_payload(
 ) -> CapAlert:
     """The full alert from a rendition's payload and what configuration and the ledger add."""
     kind = msg_type or str(payload.get("msgType", "Alert"))
+    sender_name = str(payload.get("senderName") or sender_name)  # the department's first
     if kind in ("Update", "Cancel") and not references:
         kind = "Alert"  # nothing to refer to (the original never reached CAP): a new alert
     infos = []

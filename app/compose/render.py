@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from app.compose.text import bracketed_title, normalise_newlines, phrases, utf16_length
@@ -16,6 +17,10 @@ from app.domain import (
 )
 
 LINE_TEXT_LIMIT = 5000  # UTF-16 code units
+# LINE "Change icon and display name" (Sender.name in the Messaging API OpenAPI): at most 20
+# characters, and certain words such as "LINE" may not be used.
+LINE_SENDER_LIMIT = 20
+LINE_SENDER_FORBIDDEN = ("LINE",)
 EMAIL_SUBJECT_SOFT_LIMIT = 60  # characters a phone mail app shows before cutting
 
 # Non-urgent categories arrive silently on LINE so that residents keep notifications on
@@ -29,6 +34,31 @@ def _urgency_prefix(draft: Draft, language: str = "ja") -> str:
 
 def _training_prefix(draft: Draft, language: str = "ja") -> str:
     return phrases(language).training_mark if draft.training else ""
+
+
+def sender_name(draft: Draft) -> str:
+    """The department's sender name the draft carries (issue 7), or "" for the channel's."""
+    return " ".join(draft.sender_name.split())
+
+
+def line_sender(draft: Draft) -> tuple[str, Finding | None]:
+    """The LINE ``sender.name`` for the draft, or "" with a warning when LINE would refuse
+    it (then the message goes under the official account's own name, nothing is lost)."""
+    name = sender_name(draft)
+    if not name:
+        return "", None
+    if len(name) > LINE_SENDER_LIMIT:
+        return "", Finding(
+            Severity.WARNING, "sender_long",
+            f"発信者名「{name}」は{len(name)}文字で、LINEの上限{LINE_SENDER_LIMIT}文字を超えるため、"
+            "公式アカウント名で送ります")
+    for word in LINE_SENDER_FORBIDDEN:
+        if word.casefold() in unicodedata.normalize("NFKC", name).casefold():  # ＬＩＮＥ too
+            return "", Finding(
+                Severity.WARNING, "sender_forbidden",
+                f"発信者名「{name}」に「{word}」を含むためLINEでは使えません。"
+                "公式アカウント名で送ります")
+    return name, None
 
 
 def _common_findings(draft: Draft) -> list[Finding]:
@@ -51,9 +81,10 @@ def render_email(draft: Draft, language: str) -> Rendition:
         lines.append(f"\n{fixed.training_footer}")
     category = fixed.categories.get(draft.category, CATEGORIES.get(draft.category, draft.category))
     lines.append(f"\n--\n{fixed.category_label}: {category}")
-    rendition = Rendition(
-        Medium.EMAIL, language, {"subject": subject, "body": "\n".join(lines) + "\n"}
-    )
+    payload: dict[str, object] = {"subject": subject, "body": "\n".join(lines) + "\n"}
+    if sender_name(draft):  # the From display name; without it the channel's from_name
+        payload["from_name"] = sender_name(draft)
+    rendition = Rendition(Medium.EMAIL, language, payload)
     rendition.findings.extend(_common_findings(draft))
     if len(subject) > EMAIL_SUBJECT_SOFT_LIMIT:
         rendition.findings.append(
@@ -71,12 +102,18 @@ def render_line(draft: Draft, language: str) -> Rendition:
             f"{bracketed_title(draft.title)}")
     text = f"{head}\n{normalise_newlines(draft.body).strip()}"
     silent = draft.urgency is Urgency.NORMAL and draft.category in SILENT_LINE_CATEGORIES
+    message: dict[str, object] = {"type": "text", "text": text}
+    name, problem = line_sender(draft)
+    if name:
+        message["sender"] = {"name": name}
     rendition = Rendition(
         Medium.LINE,
         language,
-        {"messages": [{"type": "text", "text": text}], "notificationDisabled": silent},
+        {"messages": [message], "notificationDisabled": silent},
     )
     rendition.findings.extend(_common_findings(draft))
+    if problem is not None:
+        rendition.findings.append(problem)
     length = utf16_length(text)
     if length > LINE_TEXT_LIMIT:
         rendition.findings.append(
@@ -105,6 +142,9 @@ RENDERERS[Medium.CAP] = render_cap
 RENDERERS[Medium.LALERT] = render_lalert
 
 # Issue 3, network media: SMS, X, Facebook, app push, Slack, Teams, webhooks, Apprise.
+# Issue 7 (sender name): Slack and Teams show "発信: <department>" in their context/facts;
+# X, Facebook, SMS (sender id), the website and app push have no per-message sender name (the
+# account, page, sender id or app is the sender), so their renditions stay as they are.
 from app.compose.apprise import render_apprise  # noqa: E402
 from app.compose.facebook import render_facebook  # noqa: E402
 from app.compose.push import render_push  # noqa: E402

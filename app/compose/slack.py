@@ -37,6 +37,9 @@ def _escape(text: str) -> str:
 def render_slack(draft: Draft, language: str) -> Rendition:
     title = head(draft)
     text = body(draft)
+    name = " ".join(draft.sender_name.split())
+    # issue 7: the sending department leads the context line (発信: 防災対策課)
+    sender = f"発信: {_escape(name)}・" if name else ""
     header = title if len(title) <= HEADER_LIMIT else title[: HEADER_LIMIT - 1] + "…"
     blocks: list[dict[str, object]] = [
         {"type": "header", "text": {"type": "plain_text", "text": header, "emoji": False}},
@@ -45,7 +48,7 @@ def render_slack(draft: Draft, language: str) -> Rendition:
           for part in _sections(_escape(text))),
         {"type": "context", "elements": [
             {"type": "mrkdwn",
-             "text": f"配信区分: {category_label(draft)}・緊急度: {draft.urgency.label}"}]},
+             "text": f"{sender}配信区分: {category_label(draft)}・緊急度: {draft.urgency.label}"}]},
     ]
     fallback = f"{title}\n{text}"
     rendition = Rendition(Medium.SLACK, language, {"text": _escape(fallback), "blocks": blocks})

@@ -19,6 +19,13 @@ CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
 
 def card(draft: Draft) -> dict[str, Any]:
+    facts = [
+        {"title": "配信区分", "value": category_label(draft)},
+        {"title": "緊急度", "value": draft.urgency.label},
+    ]
+    name = " ".join(draft.sender_name.split())
+    if name:  # issue 7: the sending department (発信: 防災対策課)
+        facts.insert(0, {"title": "発信", "value": name})
     color = {Urgency.EMERGENCY: "Attention", Urgency.IMPORTANT: "Warning"}.get(
         draft.urgency, "Default")
     return {
@@ -29,10 +36,7 @@ def card(draft: Draft) -> dict[str, Any]:
             {"type": "TextBlock", "text": head(draft), "weight": "Bolder", "size": "Large",
              "color": color, "wrap": True},
             {"type": "TextBlock", "text": body(draft), "wrap": True},
-            {"type": "FactSet", "facts": [
-                {"title": "配信区分", "value": category_label(draft)},
-                {"title": "緊急度", "value": draft.urgency.label},
-            ]},
+            {"type": "FactSet", "facts": facts},
         ],
     }
 
