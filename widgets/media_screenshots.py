@@ -16,10 +16,12 @@ from app.domain import Medium, Urgency
 from widgets.confirm_dialog import press_send
 from widgets.correction_dialog import CorrectionDialog
 from widgets.main_window import COMPOSE_TAB, HISTORY_TAB, MainWindow
+from widgets.previews import FaxPreview
 from widgets.screenshots import SAMPLE_BODY, SAMPLE_TITLE, save, settle, wait_until
 
 NAMES = ["30-preview-x.png", "31-preview-sms.png", "32-preview-push.png",
-         "33-preview-website.png", "34-correction-opened.png", "35-correction-edited.png"]
+         "33-preview-website.png", "34-correction-opened.png", "35-correction-edited.png",
+         "36-preview-radio.png", "37-preview-fax.png"]
 PREVIEWED = (Medium.X, Medium.SMS, Medium.PUSH, Medium.WEBSITE)
 TITLE = "大雨に伴う避難指示（北地区・東地区）"
 BODY = (
@@ -89,8 +91,32 @@ async def media_screenshots(window: MainWindow, folder: Path) -> list[Path]:
     paths.append(save(dialog, folder / NAMES[5]))
     dialog.reject()
     window.tabs.setCurrentIndex(COMPOSE_TAB)
+    paths.extend(await voice_previews(window, folder))
     # back to the tour's sample (e-mail and LINE) for the screens that follow
     composer.fill(title=SAMPLE_TITLE, body=SAMPLE_BODY, urgency=Urgency.EMERGENCY)
     await wait_until(lambda: window.last_prepared is not None
                      and window.last_prepared.draft.title == SAMPLE_TITLE)
+    return paths
+
+
+async def voice_previews(window: MainWindow, folder: Path) -> list[Path]:
+    """The radio programme's running order and the FAX page (drawn once typing pauses)."""
+    composer = window.composer
+    media = (Medium.EMAIL, Medium.RADIO, Medium.FAX)
+    if not all(m in composer.media_checks for m in media):
+        return []
+    composer.fill(title=TITLE, body=BODY, urgency=Urgency.EMERGENCY, areas="北地区, 東地区",
+                  media=media)
+    await wait_until(lambda: window.last_prepared is not None
+                     and set(window.last_prepared.draft.media) == set(media))
+    tabs, previews = window.previews.other_tabs, window.previews.previews
+    tabs.setCurrentWidget(previews[Medium.RADIO])
+    await settle(0.3)
+    paths = [save(window, folder / NAMES[6])]
+    fax = previews[Medium.FAX]
+    tabs.setCurrentWidget(fax)
+    assert isinstance(fax, FaxPreview)
+    await wait_until(lambda: not fax.thumbnails.pending() and fax.thumbnails.shown_pages() > 0)
+    await settle(0.2)
+    paths.append(save(window, folder / NAMES[7]))
     return paths

@@ -8,7 +8,15 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QShowEvent, QTextCursor, QTextOption
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QShowEvent,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -21,6 +29,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +39,7 @@ from app.domain import Finding, Medium, Rendition, Severity
 from app.service import Prepared
 from app.translation.languages import SOURCE
 from widgets import style
+from widgets.fax_thumbnail import FaxThumbnails
 from widgets.labels import (
     language_label,
     medium_label,
@@ -640,9 +650,304 @@ class WebsitePreview(MediumPreview):
             self.excerpt_label.setToolTip(excerpt)
 
 
+class ReadingArea(QWidget):
+    """The katakana reading the speech engine will say, folded away until asked for."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(2)
+        self.toggle = QToolButton()
+        self.toggle.setCheckable(True)
+        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setText(self.tr("読み（カタカナ）"))
+        self.toggle.setAutoRaise(True)
+        self.toggle.toggled.connect(self._toggled)
+        self.note_label = OneLine(colour=style.MUTED, point_size=9)  # no re-layout per key
+        self.reading_label = _text_label(f"color: {style.MUTED}; font-size: 10pt;"
+                                         " background: #f4f6f8; padding: 4px;")
+        self.reading_label.setVisible(False)
+        self._reading = ""
+        layout.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.note_label)
+        layout.addWidget(self.reading_label)
+
+    def _toggled(self, shown: bool) -> None:
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        if shown:
+            _set(self.reading_label, self._reading)
+        self.reading_label.setVisible(shown)
+
+    def show_reading(self, rendition: Rendition) -> None:
+        payload = rendition.payload
+        recording = bool(payload.get("recording"))
+        if self.isHidden() != recording:  # a recording is played as recorded: no reading
+            self.setVisible(not recording)
+        reading = str(payload.get("reading", "") or "")
+        pending = any(f.code == "reading_pending" for f in rendition.findings)
+        note = (self.tr("入力中の文は書いたとおり表示しています。読みを確認しています…")
+                if pending else "" if reading else self.tr("読みはまだありません"))
+        self.note_label.setText(note)
+        if self.toggle.isChecked():  # a hidden label is filled when it is unfolded
+            _set(self.reading_label, reading)
+        self._reading = reading
+
+
+def _step(icon: str, text: str) -> QLabel:
+    """One cue of a running order (a chime, 「繰り返します」, the prompt)."""
+    label = _text_label(f"color: {style.MUTED}; font-size: 10pt; padding-left: 4px;")
+    label.setText(f"{icon}　{text}")
+    return label
+
+
+def _script_card(name: str, *, one_line: bool = False) -> tuple[QFrame, QLabel]:
+    """One spoken text in a running order: the message as it is read (``one_line``: its
+    repetition, which the short pane shows as one elided line)."""
+    card = _card(name, background="white", border="#c9d1d8", radius=6)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(10, 4, 10, 4)
+    if one_line:
+        text: QLabel = ElidedLabel()
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setStyleSheet(f"border: none; background: transparent; color: {style.MUTED};")
+    else:
+        text = _text_label("color: #111; font-size: 11pt;")
+    layout.addWidget(text)
+    return card, text
+
+
+def _seconds_text(seconds: object, tr: Callable[[str], str]) -> str:
+    if isinstance(seconds, int | float):
+        return tr("約{n}秒").format(n=f"{seconds:.0f}")
+    return tr("約—秒（読みの確認後に表示）")
+
+
+class OneLine(QWidget):
+    """One line of text, elided, that only repaints when it changes: its size never depends
+    on its text, so typing re-lays out nothing (a QLabel re-lays out the window around it)."""
+
+    def __init__(self, text: str = "", *, colour: str = "#111", bold: bool = False,
+                 point_size: float | None = None, boxed: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = text
+        self._colour = QColor(colour)
+        self._boxed = boxed
+        font = self.font()
+        font.setBold(bold)
+        if point_size is not None:
+            font.setPointSizeF(point_size)
+        self.setFont(font)
+        self.setFixedHeight(self.fontMetrics().height() + (12 if boxed else 4))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(120, self.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, self.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.rect()
+        if self._boxed:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QColor("#c9d1d8"))
+            painter.setBrush(QColor("white"))
+            painter.drawRoundedRect(rect.adjusted(0, 1, -1, -2), 5, 5)
+            rect = rect.adjusted(8, 0, -8, 0)
+        painter.setPen(self._colour)
+        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
+                                              rect.width())
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         shown)
+
+
+class RadioPreview(MediumPreview):
+    """The programme as residents will hear it from the loudspeakers, top to bottom: opening
+    chime, the message, 「繰り返します」, the message again, closing chime; beside it the
+    text read, in full, and its reading."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Medium.RADIO, parent)
+
+    def build_view(self) -> QWidget:
+        view = QFrame()
+        view.setObjectName("radio")
+        view.setStyleSheet("QFrame#radio { background: #eef3f8; border-radius: 4px; }")
+        outer = QVBoxLayout(view)
+        outer.setContentsMargins(8, 4, 8, 4)
+        outer.setSpacing(2)
+        self.summary_label = OneLine(colour="#1d4f91", bold=True)
+        self.details_label = OneLine(colour=style.MUTED, point_size=9)
+        heading = QHBoxLayout()
+        heading.addWidget(self.summary_label, 3)
+        heading.addWidget(self.details_label, 2)
+        outer.addLayout(heading)
+        columns = QHBoxLayout()
+        columns.setSpacing(10)
+        order = QVBoxLayout()
+        order.setSpacing(1)
+        self.steps: list[OneLine] = []
+        self.texts: list[OneLine] = []
+        self.order: list[OneLine] = []
+        # Symbols the Japanese UI fonts carry (emoji would print as boxes on the terminals).
+        for cue in (self.tr("♪　開始チャイム"), None, self.tr("↻　「繰り返します」"), None,
+                    self.tr("♪　終了チャイム")):
+            line = (OneLine(cue, colour=style.MUTED) if cue is not None
+                    else OneLine(boxed=True))
+            (self.steps if cue is not None else self.texts).append(line)
+            self.order.append(line)
+            order.addWidget(line)
+        order.addStretch(1)
+        right = QVBoxLayout()
+        right.setSpacing(2)
+        self.script_view = QPlainTextEdit()  # edited in place per keystroke, like the mail
+        self.script_view.setReadOnly(True)
+        self.script_view.setUndoRedoEnabled(False)
+        self.script_view.setAccessibleName(self.tr("読み上げる文"))
+        self.script_view.setStyleSheet("QPlainTextEdit { background: white; }")
+        self.reading = ReadingArea()
+        right.addWidget(self.script_view, 1)
+        right.addWidget(self.reading)
+        columns.addLayout(order, 1)
+        columns.addLayout(right, 1)
+        outer.addLayout(columns, 1)
+        return view
+
+    def show_rendition(self, rendition: Rendition) -> None:
+        payload = rendition.payload
+        recording = bool(payload.get("recording"))
+        text = self.tr("（録音した音声を流します）") if recording else str(payload.get("text", ""))
+        replace_text(self.script_view, text)
+        one_line = text.replace("\n", "　")
+        for line in self.texts:
+            line.setText(one_line)
+        self.summary_label.setText(self.tr("放送　{seconds}（チャイム・繰り返しを含む）").format(
+            seconds=_seconds_text(payload.get("seconds"), self.tr)))
+        raw = payload.get("zones")
+        zones = [str(z) for z in raw] if isinstance(raw, list) else []
+        self.details_label.setText(self.tr("区域: {zones}　音声: {voice}").format(
+            zones="、".join(zones) if zones else self.tr("一括（全区域）"),
+            voice=self.tr("録音") if recording else self.tr("音声合成")))
+        self.reading.show_reading(rendition)
+
+    def running_order(self) -> list[str]:
+        """What is shown, top to bottom (tests)."""
+        return [line.text() for line in self.order]
+
+
+class PhonePreview(MediumPreview):
+    """One call as the resident hears it: the message, the request to press 1, repeated until
+    1 is pressed; beside it the message in full and its reading."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Medium.PHONE, parent)
+
+    def build_view(self) -> QWidget:
+        view = QFrame()
+        view.setObjectName("phone")
+        view.setStyleSheet("QFrame#phone { background: #eef3f8; border-radius: 4px; }")
+        outer = QVBoxLayout(view)
+        outer.setContentsMargins(8, 4, 8, 4)
+        outer.setSpacing(2)
+        self.summary_label = OneLine(colour="#1d4f91", bold=True)
+        self.details_label = OneLine(colour=style.MUTED, point_size=9)
+        heading = QHBoxLayout()
+        heading.addWidget(self.summary_label, 3)
+        heading.addWidget(self.details_label, 2)
+        outer.addLayout(heading)
+        order = QVBoxLayout()
+        order.setSpacing(1)
+        self.answer_step = OneLine(self.tr("☎　電話に出ると"), colour=style.MUTED)
+        self.text_label = OneLine(boxed=True)
+        self.prompt_label = OneLine(boxed=True, bold=True)
+        self.loop_step = OneLine(colour=style.MUTED)
+        for line in (self.answer_step, self.text_label, self.prompt_label, self.loop_step):
+            order.addWidget(line)
+        order.addStretch(1)
+        right = QVBoxLayout()
+        right.setSpacing(2)
+        self.script_view = QPlainTextEdit()
+        self.script_view.setReadOnly(True)
+        self.script_view.setUndoRedoEnabled(False)
+        self.script_view.setAccessibleName(self.tr("電話で流す文"))
+        self.script_view.setStyleSheet("QPlainTextEdit { background: white; }")
+        self.reading = ReadingArea()
+        right.addWidget(self.script_view, 1)
+        right.addWidget(self.reading)
+        columns = QHBoxLayout()
+        columns.setSpacing(10)
+        columns.addLayout(order, 1)
+        columns.addLayout(right, 1)
+        outer.addLayout(columns, 1)
+        return view
+
+    def show_rendition(self, rendition: Rendition) -> None:
+        payload = rendition.payload
+        recording = bool(payload.get("recording"))
+        text = self.tr("（録音した音声を流します）") if recording else str(payload.get("text", ""))
+        replace_text(self.script_view, text)
+        self.text_label.setText(text.replace("\n", "　"))
+        digit = str(payload.get("confirm_digit", "1"))
+        self.prompt_label.setText(str(payload.get("prompt", "")))
+        self.loop_step.setText(self.tr("↻　{digit}が押されるまで繰り返します").format(digit=digit))
+        self.summary_label.setText(self.tr("電話　1回 {seconds}（確認のお願いを含む）").format(
+            seconds=_seconds_text(payload.get("seconds"), self.tr)))
+        self.details_label.setText(self.tr("音声: {voice}").format(
+            voice=self.tr("録音") if recording else self.tr("音声合成")))
+        self.reading.show_reading(rendition)
+
+
+class FaxPreview(MediumPreview):
+    """The A4 page as the resident's fax prints it: thumbnails drawn by the driver's own
+    renderer once typing pauses, with the page count the renderer laid out."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Medium.FAX, parent)
+
+    def build_view(self) -> QWidget:
+        inner = QWidget()
+        layout = QHBoxLayout(inner)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(12)
+        self.thumbnails = FaxThumbnails()
+        self.summary_label = _text_label("font-weight: bold; color: #1d4f91;")
+        note = _text_label(f"color: {style.MUTED}; font-size: 9pt;")
+        note.setText(self.tr("送信する紙面そのものです（入力が止まると描き直します）"))
+        info = QVBoxLayout()
+        info.addWidget(self.summary_label)
+        info.addWidget(note)
+        info.addStretch(1)
+        layout.addWidget(self.thumbnails, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(info, 1)
+        area = _scrolled(inner, "#e3e7eb")
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)  # 5 pages
+        return area
+
+    def show_rendition(self, rendition: Rendition) -> None:
+        payload = rendition.payload
+        pages = payload.get("pages")
+        _set(self.summary_label, self.tr("A4・大きな文字　{pages}").format(
+            pages=self.tr("{n}枚").format(n=pages) if isinstance(pages, int)
+            else self.tr("枚数不明")))
+        self.thumbnails.request(str(payload.get("title", "")), str(payload.get("body", "")))
+
+
 OWN_LOOK: dict[Medium, Callable[[], MediumPreview]] = {
     Medium.X: XPreview, Medium.SMS: SmsPreview, Medium.PUSH: PushPreview,
-    Medium.WEBSITE: WebsitePreview,
+    Medium.WEBSITE: WebsitePreview, Medium.RADIO: RadioPreview, Medium.PHONE: PhonePreview,
+    Medium.FAX: FaxPreview,
 }
 
 

@@ -116,7 +116,8 @@ def test_screenshots_render_the_main_states(tmp_path: Path) -> None:
                      "25-policy-editor.png", "26-operators.png", "27-departments.png",
                      "30-preview-x.png", "31-preview-sms.png", "32-preview-push.png",
                      "33-preview-website.png", "34-correction-opened.png",
-                     "35-correction-edited.png"]
+                     "35-correction-edited.png", "36-preview-radio.png",
+                     "37-preview-fax.png"]
     for path in folder.glob("*.png"):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
     # The tour sends a drill: the drill sink got it, nothing else could have.
