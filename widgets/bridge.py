@@ -241,7 +241,7 @@ class ConsoleBridge(QObject):
 
     def render(self, draft: Draft) -> list[Rendition]:
         """The renditions of a draft, now, on this thread (no database: microseconds)."""
-        return self.issei.render(draft)
+        return self.issei.render(draft, signed_in=self.signed_in)  # with the sender name
 
     def request_prepare(self, draft: Draft) -> None:
         """Prepare in the background; ``prepared`` fires for the newest request only."""
@@ -260,11 +260,11 @@ class ConsoleBridge(QObject):
         future.add_done_callback(lambda f: self._prepare_done.emit(generation, f))
 
     def _prepare_view(self, draft: Draft) -> PreparedView:
-        prepared = self.issei.prepare(draft)
+        prepared = self.issei.prepare(draft, signed_in=self.signed_in)
         self._add_refusals(prepared)
         rendered = {
             (r.medium, r.language): {(f.severity, f.code, f.message) for f in r.findings}
-            for r in self.issei.render(prepared.draft)
+            for r in self.issei.render(prepared.draft, signed_in=self.signed_in)
         }
         extras: dict[FindingKey, list[Finding]] = {}
         for r in prepared.renditions:
@@ -335,7 +335,9 @@ class ConsoleBridge(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         """A fresh preparation for the confirmation dialog (never a stale preview)."""
-        self.call(lambda: self.issei.prepare(draft, by_language=True), on_done=on_done,
+        who = self.signed_in
+        self.call(lambda: self.issei.prepare(draft, by_language=True, signed_in=who),
+                  on_done=on_done,
                   on_error=on_error, pool="prepare")
 
     # -- sending and watching --------------------------------------------------------------

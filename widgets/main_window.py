@@ -280,7 +280,9 @@ class MainWindow(QMainWindow):
 
     def _current(self, prepared: Prepared) -> bool:
         draft = self.composer.draft()
-        return replace(draft, training=prepared.draft.training) == prepared.draft
+        # training and the sender's name are the core's to decide, not the composer's
+        return replace(draft, training=prepared.draft.training,
+                       sender_name=prepared.draft.sender_name) == prepared.draft
 
     def _prepared(self, prepared: Prepared) -> None:
         self.last_prepared = prepared
