@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +29,12 @@ from PySide6.QtWidgets import (
 from widgets import style
 from widgets.bridge import AuditView, ConsoleBridge
 
-COLUMNS = ("番号", "日時", "操作者", "端末", "操作", "配信ID", "内容", "ハッシュ")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("AuditViewer", "番号"), QT_TRANSLATE_NOOP("AuditViewer", "日時"),
+    QT_TRANSLATE_NOOP("AuditViewer", "操作者"), QT_TRANSLATE_NOOP("AuditViewer", "端末"),
+    QT_TRANSLATE_NOOP("AuditViewer", "操作"), QT_TRANSLATE_NOOP("AuditViewer", "配信ID"),
+    QT_TRANSLATE_NOOP("AuditViewer", "内容"), QT_TRANSLATE_NOOP("AuditViewer", "ハッシュ"),
+)
 
 
 class AuditViewer(QDialog):

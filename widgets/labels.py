@@ -36,7 +36,8 @@ CORE_WORDS = (
     QT_TRANSLATE_NOOP("Core", "インドネシア語"), QT_TRANSLATE_NOOP("Core", "タイ語"),
     QT_TRANSLATE_NOOP("Core", "ミャンマー語"), QT_TRANSLATE_NOOP("Core", "定型文の訳"),
     QT_TRANSLATE_NOOP("Core", "翻訳メモリ"), QT_TRANSLATE_NOOP("Core", "機械翻訳"),
-    QT_TRANSLATE_NOOP("Core", "手入力"),
+    QT_TRANSLATE_NOOP("Core", "手入力"), QT_TRANSLATE_NOOP("Core", "防災行政無線"),
+    QT_TRANSLATE_NOOP("Core", "電話"),
 )
 
 

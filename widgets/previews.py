@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QPainter,
@@ -718,10 +718,14 @@ def _script_card(name: str, *, one_line: bool = False) -> tuple[QFrame, QLabel]:
     return card, text
 
 
-def _seconds_text(seconds: object, tr: Callable[[str], str]) -> str:
+ABOUT_SECONDS = QT_TRANSLATE_NOOP("Previews", "約{n}秒")
+SECONDS_UNKNOWN = QT_TRANSLATE_NOOP("Previews", "約—秒（読みの確認後に表示）")
+
+
+def _seconds_text(seconds: object) -> str:
     if isinstance(seconds, int | float):
-        return tr("約{n}秒").format(n=f"{seconds:.0f}")
-    return tr("約—秒（読みの確認後に表示）")
+        return QCoreApplication.translate("Previews", ABOUT_SECONDS).format(n=f"{seconds:.0f}")
+    return QCoreApplication.translate("Previews", SECONDS_UNKNOWN)
 
 
 class OneLine(QWidget):
@@ -834,7 +838,7 @@ class RadioPreview(MediumPreview):
         for line in self.texts:
             line.setText(one_line)
         self.summary_label.setText(self.tr("放送　{seconds}（チャイム・繰り返しを含む）").format(
-            seconds=_seconds_text(payload.get("seconds"), self.tr)))
+            seconds=_seconds_text(payload.get("seconds"))))
         raw = payload.get("zones")
         zones = [str(z) for z in raw] if isinstance(raw, list) else []
         self.details_label.setText(self.tr("区域: {zones}　音声: {voice}").format(
@@ -903,7 +907,7 @@ class PhonePreview(MediumPreview):
         self.prompt_label.setText(str(payload.get("prompt", "")))
         self.loop_step.setText(self.tr("↻　{digit}が押されるまで繰り返します").format(digit=digit))
         self.summary_label.setText(self.tr("電話　1回 {seconds}（確認のお願いを含む）").format(
-            seconds=_seconds_text(payload.get("seconds"), self.tr)))
+            seconds=_seconds_text(payload.get("seconds"))))
         self.details_label.setText(self.tr("音声: {voice}").format(
             voice=self.tr("録音") if recording else self.tr("音声合成")))
         self.reading.show_reading(rendition)

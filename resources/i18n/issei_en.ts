@@ -2,19 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="ja_JP">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../widgets/previews.py" line="723"/>
-        <source>約{n}秒</source>
-        <translation>about {n} s</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/previews.py" line="724"/>
-        <source>約—秒（読みの確認後に表示）</source>
-        <translation>about — s (shown once the reading is checked)</translation>
-    </message>
-</context>
-<context>
     <name>AlarmBanner</name>
     <message>
         <location filename="../../widgets/alarm_banner.py" line="59"/>
@@ -246,72 +233,112 @@
 <context>
     <name>AuditViewer</name>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="40"/>
+        <location filename="../../widgets/audit_viewer.py" line="33"/>
+        <source>番号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_viewer.py" line="33"/>
+        <source>日時</source>
+        <translation>Date and time</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_viewer.py" line="34"/>
+        <source>操作者</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_viewer.py" line="34"/>
+        <source>端末</source>
+        <translation>Console</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_viewer.py" line="35"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_viewer.py" line="35"/>
+        <source>配信ID</source>
+        <translation>Message ID</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_viewer.py" line="36"/>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_viewer.py" line="36"/>
+        <source>ハッシュ</source>
+        <translation>Hash</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/audit_viewer.py" line="46"/>
         <source>監査ログ</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="43"/>
+        <location filename="../../widgets/audit_viewer.py" line="49"/>
         <source>監査ログを読んでいます…</source>
         <translation>Reading the audit log…</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="65"/>
+        <location filename="../../widgets/audit_viewer.py" line="71"/>
         <source>読み直す・検証する</source>
         <translation>Reload and verify</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="66"/>
+        <location filename="../../widgets/audit_viewer.py" line="72"/>
         <source>CSVに書き出す（Excel用 CP932）…</source>
         <translation>Export CSV (CP932 for Excel)…</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="67"/>
+        <location filename="../../widgets/audit_viewer.py" line="73"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="83"/>
+        <location filename="../../widgets/audit_viewer.py" line="89"/>
         <source>監査ログを読めませんでした（{error}）</source>
         <translation>Could not read the audit log ({error})</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="94"/>
+        <location filename="../../widgets/audit_viewer.py" line="100"/>
         <source>改ざん検出: 監査ログの記録が削除されています（{rows} 付近）</source>
         <translation>Tampering detected: audit log entries were deleted (near {rows})</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="97"/>
+        <location filename="../../widgets/audit_viewer.py" line="103"/>
         <source>改ざん検出: 監査ログの {n} か所が記録時と一致しません（行番号 {rows}）</source>
         <translation>Tampering detected: {n} audit log entries no longer match what was recorded (rows {rows})</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="105"/>
+        <location filename="../../widgets/audit_viewer.py" line="111"/>
         <source>改ざんなし: 全 {n} 件の記録のつながりを確かめました</source>
         <translation>No tampering: the chain of all {n} entries checks out</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="122"/>
+        <location filename="../../widgets/audit_viewer.py" line="128"/>
         <source>新しい順に {shown} 件を表示（全 {total} 件）</source>
         <translation>Showing the newest {shown} of {total} entries</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="127"/>
+        <location filename="../../widgets/audit_viewer.py" line="133"/>
         <source>監査ログの書き出し</source>
         <translation>Export the audit log</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="128"/>
+        <location filename="../../widgets/audit_viewer.py" line="134"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="138"/>
+        <location filename="../../widgets/audit_viewer.py" line="144"/>
         <source>書き出せませんでした: </source>
         <translation>Could not export: </translation>
     </message>
     <message>
-        <location filename="../../widgets/audit_viewer.py" line="141"/>
+        <location filename="../../widgets/audit_viewer.py" line="147"/>
         <source>書き出しました: {path}</source>
         <translation>Exported: {path}</translation>
     </message>
@@ -876,6 +903,16 @@ It reaches real residents</translation>
         <source>手入力</source>
         <translation>Typed by hand</translation>
     </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="39"/>
+        <source>防災行政無線</source>
+        <translation>Disaster radio</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="40"/>
+        <source>電話</source>
+        <translation>Phone</translation>
+    </message>
 </context>
 <context>
     <name>CorrectionDialog</name>
@@ -1314,22 +1351,22 @@ It reaches real residents</translation>
 <context>
     <name>FaxPreview</name>
     <message>
-        <location filename="../../widgets/previews.py" line="927"/>
+        <location filename="../../widgets/previews.py" line="931"/>
         <source>送信する紙面そのものです（入力が止まると描き直します）</source>
         <translation>This is the exact page that is sent (redrawn when you stop typing)</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="941"/>
+        <location filename="../../widgets/previews.py" line="945"/>
         <source>A4・大きな文字&#x3000;{pages}</source>
         <translation>A4, large print   {pages}</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="942"/>
+        <location filename="../../widgets/previews.py" line="946"/>
         <source>{n}枚</source>
         <translation>pages: {n}</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="943"/>
+        <location filename="../../widgets/previews.py" line="947"/>
         <source>枚数不明</source>
         <translation>page count unknown</translation>
     </message>
@@ -1575,32 +1612,32 @@ Sent by: {who}   Console: {console}   Message ID: {id}</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../widgets/labels.py" line="80"/>
+        <location filename="../../widgets/labels.py" line="81"/>
         <source>✔ OK</source>
         <translation>✔ OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="81"/>
+        <location filename="../../widgets/labels.py" line="82"/>
         <source>⚠ 警告</source>
         <translation>⚠ Warning</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="82"/>
+        <location filename="../../widgets/labels.py" line="83"/>
         <source>✖ エラー</source>
         <translation>✖ Error</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="97"/>
+        <location filename="../../widgets/labels.py" line="98"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="99"/>
+        <location filename="../../widgets/labels.py" line="100"/>
         <source>友だち全員</source>
         <translation>All friends</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="100"/>
+        <location filename="../../widgets/labels.py" line="101"/>
         <source>{n} 件</source>
         <translation>{n}</translation>
     </message>
@@ -2491,42 +2528,42 @@ Sent by: {who}   Console: {console}   Message ID: {id}</translation>
 <context>
     <name>PhonePreview</name>
     <message>
-        <location filename="../../widgets/previews.py" line="872"/>
+        <location filename="../../widgets/previews.py" line="876"/>
         <source>☎&#x3000;電話に出ると</source>
         <translation>☎   When answered</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="884"/>
+        <location filename="../../widgets/previews.py" line="888"/>
         <source>電話で流す文</source>
         <translation>Text played on the phone</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="899"/>
+        <location filename="../../widgets/previews.py" line="903"/>
         <source>（録音した音声を流します）</source>
         <translation>(the recorded audio is played)</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="904"/>
+        <location filename="../../widgets/previews.py" line="908"/>
         <source>↻&#x3000;{digit}が押されるまで繰り返します</source>
         <translation>↻   Repeats until {digit} is pressed</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="905"/>
+        <location filename="../../widgets/previews.py" line="909"/>
         <source>電話&#x3000;1回 {seconds}（確認のお願いを含む）</source>
         <translation>Phone   one call {seconds} (including the request to confirm)</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="907"/>
+        <location filename="../../widgets/previews.py" line="911"/>
         <source>音声: {voice}</source>
         <translation>Voice: {voice}</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="908"/>
+        <location filename="../../widgets/previews.py" line="912"/>
         <source>録音</source>
         <translation>Recording</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="908"/>
+        <location filename="../../widgets/previews.py" line="912"/>
         <source>音声合成</source>
         <translation>Text-to-speech</translation>
     </message>
@@ -2681,15 +2718,28 @@ Sent by: {who}   Console: {console}   Message ID: {id}</translation>
     </message>
 </context>
 <context>
+    <name>Previews</name>
+    <message>
+        <location filename="../../widgets/previews.py" line="721"/>
+        <source>約{n}秒</source>
+        <translation>about {n} s</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/previews.py" line="722"/>
+        <source>約—秒（読みの確認後に表示）</source>
+        <translation>about — s (shown once the reading is checked)</translation>
+    </message>
+</context>
+<context>
     <name>PreviewsPanel</name>
     <message>
-        <location filename="../../widgets/previews.py" line="970"/>
+        <location filename="../../widgets/previews.py" line="974"/>
         <source>ほかの媒体のプレビュー</source>
         <translation>Previews of the other media</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="980"/>
-        <location filename="../../widgets/previews.py" line="987"/>
+        <location filename="../../widgets/previews.py" line="984"/>
+        <location filename="../../widgets/previews.py" line="991"/>
         <source>プレビューの言語</source>
         <translation>Preview language</translation>
     </message>
@@ -2725,52 +2775,52 @@ Sent by: {who}   Console: {console}   Message ID: {id}</translation>
 <context>
     <name>RadioPreview</name>
     <message>
-        <location filename="../../widgets/previews.py" line="805"/>
+        <location filename="../../widgets/previews.py" line="809"/>
         <source>♪&#x3000;開始チャイム</source>
         <translation>♪   Opening chime</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="805"/>
+        <location filename="../../widgets/previews.py" line="809"/>
         <source>↻&#x3000;「繰り返します」</source>
         <translation>↻   “I repeat”</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="806"/>
+        <location filename="../../widgets/previews.py" line="810"/>
         <source>♪&#x3000;終了チャイム</source>
         <translation>♪   Closing chime</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="818"/>
+        <location filename="../../widgets/previews.py" line="822"/>
         <source>読み上げる文</source>
         <translation>Text to read out</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="831"/>
+        <location filename="../../widgets/previews.py" line="835"/>
         <source>（録音した音声を流します）</source>
         <translation>(the recorded audio is played)</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="836"/>
+        <location filename="../../widgets/previews.py" line="840"/>
         <source>放送&#x3000;{seconds}（チャイム・繰り返しを含む）</source>
         <translation>Broadcast   {seconds} (incl. chimes, repeat)</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="840"/>
+        <location filename="../../widgets/previews.py" line="844"/>
         <source>区域: {zones}&#x3000;音声: {voice}</source>
         <translation>Zones: {zones}   Voice: {voice}</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="841"/>
+        <location filename="../../widgets/previews.py" line="845"/>
         <source>一括（全区域）</source>
         <translation>All at once (all zones)</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="842"/>
+        <location filename="../../widgets/previews.py" line="846"/>
         <source>録音</source>
         <translation>Recording</translation>
     </message>
     <message>
-        <location filename="../../widgets/previews.py" line="842"/>
+        <location filename="../../widgets/previews.py" line="846"/>
         <source>音声合成</source>
         <translation>Text-to-speech</translation>
     </message>
