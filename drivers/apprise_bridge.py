@@ -159,8 +159,20 @@ class AppriseDriver:
         return None
 
 
+# Schemes whose host is a server of the municipality's choosing, not a token: the host may
+# be shown (never the user:password before it, nor the path).
+PLAIN_HOST_SCHEMES = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
+
+
 def _redact(url: str) -> str:
-    scheme, _, _rest = url.partition("://")
+    """A URL as the operator may see it before Apprise has parsed it: most services carry
+    their token where a host would be, so only the scheme is shown, but for the generic
+    HTTP schemes the server."""
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() in PLAIN_HOST_SCHEMES:
+        host = rest.split("/", 1)[0].rpartition("@")[2]
+        if host:
+            return f"{scheme}://{host}/…"
     return f"{scheme}://…"
 
 

@@ -141,3 +141,11 @@ def test_ledger_has_one_delivery_per_service_and_retries_only_the_failed(
     assert "json://127.0.0.1" in (rows[1][3] or "")  # the failed service is named
     assert sorted(r["path"] for r in target.received) == ["/a", "/c"]  # never repeated
     target.assert_clean()
+
+
+def test_before_apprise_parses_a_url_only_a_plain_server_is_shown() -> None:
+    from drivers.apprise_bridge import _redact
+
+    assert _redact("tgram://123456:bot-token/987654") == "tgram://…"  # the token is the host
+    assert _redact("discord://webhook_id/webhook_token") == "discord://…"
+    assert _redact("json://user:secret@10.0.0.5:8080/hook") == "json://10.0.0.5:8080/…"
