@@ -777,18 +777,15 @@ class OneLine(QWidget):
                          shown)
 
 
-class RadioPreview(MediumPreview):
-    """The programme as residents will hear it from the loudspeakers, top to bottom: opening
-    chime, the message, 「繰り返します」, the message again, closing chime; beside it the
-    text read, in full, and its reading."""
+class SpokenPreview(MediumPreview):
+    """Radio and phone: a heading, the running order on the left, and beside it the text read,
+    in full, and its reading. Subclasses give the running order and the words (translated in
+    their own context, where lupdate files them)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(Medium.RADIO, parent)
-
-    def build_view(self) -> QWidget:
+    def _spoken_view(self, order_lines: list[OneLine], script_name: str) -> QWidget:
         view = QFrame()
-        view.setObjectName("radio")
-        view.setStyleSheet("QFrame#radio { background: #eef3f8; border-radius: 4px; }")
+        view.setObjectName("spoken")
+        view.setStyleSheet("QFrame#spoken { background: #eef3f8; border-radius: 4px; }")
         outer = QVBoxLayout(view)
         outer.setContentsMargins(8, 4, 8, 4)
         outer.setSpacing(2)
@@ -798,10 +795,46 @@ class RadioPreview(MediumPreview):
         heading.addWidget(self.summary_label, 3)
         heading.addWidget(self.details_label, 2)
         outer.addLayout(heading)
-        columns = QHBoxLayout()
-        columns.setSpacing(10)
         order = QVBoxLayout()
         order.setSpacing(1)
+        for line in order_lines:
+            order.addWidget(line)
+        order.addStretch(1)
+        right = QVBoxLayout()
+        right.setSpacing(2)
+        self.script_view = QPlainTextEdit()  # edited in place per keystroke, like the mail
+        self.script_view.setReadOnly(True)
+        self.script_view.setUndoRedoEnabled(False)
+        self.script_view.setAccessibleName(script_name)
+        self.script_view.setStyleSheet("QPlainTextEdit { background: white; }")
+        self.reading = ReadingArea()
+        right.addWidget(self.script_view, 1)
+        right.addWidget(self.reading)
+        columns = QHBoxLayout()
+        columns.setSpacing(10)
+        columns.addLayout(order, 1)
+        columns.addLayout(right, 1)
+        outer.addLayout(columns, 1)
+        return view
+
+    def _show_spoken(self, rendition: Rendition, recorded_text: str) -> str:
+        """Fill the text and the reading; the text as shown (a recording says so instead)."""
+        recording = bool(rendition.payload.get("recording"))
+        text = recorded_text if recording else str(rendition.payload.get("text", ""))
+        replace_text(self.script_view, text)
+        self.reading.show_reading(rendition)
+        return text
+
+
+class RadioPreview(SpokenPreview):
+    """The programme as residents will hear it from the loudspeakers, top to bottom: opening
+    chime, the message, 「繰り返します」, the message again, closing chime; beside it the
+    text read, in full, and its reading."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Medium.RADIO, parent)
+
+    def build_view(self) -> QWidget:
         self.steps: list[OneLine] = []
         self.texts: list[OneLine] = []
         self.order: list[OneLine] = []
@@ -812,28 +845,12 @@ class RadioPreview(MediumPreview):
                     else OneLine(boxed=True))
             (self.steps if cue is not None else self.texts).append(line)
             self.order.append(line)
-            order.addWidget(line)
-        order.addStretch(1)
-        right = QVBoxLayout()
-        right.setSpacing(2)
-        self.script_view = QPlainTextEdit()  # edited in place per keystroke, like the mail
-        self.script_view.setReadOnly(True)
-        self.script_view.setUndoRedoEnabled(False)
-        self.script_view.setAccessibleName(self.tr("読み上げる文"))
-        self.script_view.setStyleSheet("QPlainTextEdit { background: white; }")
-        self.reading = ReadingArea()
-        right.addWidget(self.script_view, 1)
-        right.addWidget(self.reading)
-        columns.addLayout(order, 1)
-        columns.addLayout(right, 1)
-        outer.addLayout(columns, 1)
-        return view
+        return self._spoken_view(self.order, self.tr("読み上げる文"))
 
     def show_rendition(self, rendition: Rendition) -> None:
         payload = rendition.payload
         recording = bool(payload.get("recording"))
-        text = self.tr("（録音した音声を流します）") if recording else str(payload.get("text", ""))
-        replace_text(self.script_view, text)
+        text = self._show_spoken(rendition, self.tr("（録音した音声を流します）"))
         one_line = text.replace("\n", "　")
         for line in self.texts:
             line.setText(one_line)
@@ -844,14 +861,13 @@ class RadioPreview(MediumPreview):
         self.details_label.setText(self.tr("区域: {zones}　音声: {voice}").format(
             zones="、".join(zones) if zones else self.tr("一括（全区域）"),
             voice=self.tr("録音") if recording else self.tr("音声合成")))
-        self.reading.show_reading(rendition)
 
     def running_order(self) -> list[str]:
         """What is shown, top to bottom (tests)."""
         return [line.text() for line in self.order]
 
 
-class PhonePreview(MediumPreview):
+class PhonePreview(SpokenPreview):
     """One call as the resident hears it: the message, the request to press 1, repeated until
     1 is pressed; beside it the message in full and its reading."""
 
@@ -859,49 +875,18 @@ class PhonePreview(MediumPreview):
         super().__init__(Medium.PHONE, parent)
 
     def build_view(self) -> QWidget:
-        view = QFrame()
-        view.setObjectName("phone")
-        view.setStyleSheet("QFrame#phone { background: #eef3f8; border-radius: 4px; }")
-        outer = QVBoxLayout(view)
-        outer.setContentsMargins(8, 4, 8, 4)
-        outer.setSpacing(2)
-        self.summary_label = OneLine(colour="#1d4f91", bold=True)
-        self.details_label = OneLine(colour=style.MUTED, point_size=9)
-        heading = QHBoxLayout()
-        heading.addWidget(self.summary_label, 3)
-        heading.addWidget(self.details_label, 2)
-        outer.addLayout(heading)
-        order = QVBoxLayout()
-        order.setSpacing(1)
         self.answer_step = OneLine(self.tr("☎　電話に出ると"), colour=style.MUTED)
         self.text_label = OneLine(boxed=True)
         self.prompt_label = OneLine(boxed=True, bold=True)
         self.loop_step = OneLine(colour=style.MUTED)
-        for line in (self.answer_step, self.text_label, self.prompt_label, self.loop_step):
-            order.addWidget(line)
-        order.addStretch(1)
-        right = QVBoxLayout()
-        right.setSpacing(2)
-        self.script_view = QPlainTextEdit()
-        self.script_view.setReadOnly(True)
-        self.script_view.setUndoRedoEnabled(False)
-        self.script_view.setAccessibleName(self.tr("電話で流す文"))
-        self.script_view.setStyleSheet("QPlainTextEdit { background: white; }")
-        self.reading = ReadingArea()
-        right.addWidget(self.script_view, 1)
-        right.addWidget(self.reading)
-        columns = QHBoxLayout()
-        columns.setSpacing(10)
-        columns.addLayout(order, 1)
-        columns.addLayout(right, 1)
-        outer.addLayout(columns, 1)
-        return view
+        return self._spoken_view(
+            [self.answer_step, self.text_label, self.prompt_label, self.loop_step],
+            self.tr("電話で流す文"))
 
     def show_rendition(self, rendition: Rendition) -> None:
         payload = rendition.payload
         recording = bool(payload.get("recording"))
-        text = self.tr("（録音した音声を流します）") if recording else str(payload.get("text", ""))
-        replace_text(self.script_view, text)
+        text = self._show_spoken(rendition, self.tr("（録音した音声を流します）"))
         self.text_label.setText(text.replace("\n", "　"))
         digit = str(payload.get("confirm_digit", "1"))
         self.prompt_label.setText(str(payload.get("prompt", "")))
@@ -910,7 +895,6 @@ class PhonePreview(MediumPreview):
             seconds=_seconds_text(payload.get("seconds"))))
         self.details_label.setText(self.tr("音声: {voice}").format(
             voice=self.tr("録音") if recording else self.tr("音声合成")))
-        self.reading.show_reading(rendition)
 
 
 class FaxPreview(MediumPreview):
